@@ -1,0 +1,152 @@
+# slsrt - build, run and test.  The two commands: `make run`, `make check`.
+#
+# Variables: BUILD (output folder, default build), PREFIX (make install),
+# SAN=1 (AddressSanitizer + UBSan build, used by `make check` in build/asan).
+
+VERSION := $(shell sed -n 's/^\#define SLSRT_VERSION_STRING "\(.*\)"/\1/p' include/slsrt/common.h)
+MAJOR := $(firstword $(subst ., ,$(VERSION)))
+BUILD ?= build
+PREFIX ?= /usr/local
+CC ?= cc
+
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Werror -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes
+HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2
+ifeq ($(SAN),1)
+HARDEN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+endif
+# No build paths in the binaries: the same source gives the same bytes.
+REPRO := -ffile-prefix-map=$(CURDIR)=.
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(HARDEN) $(REPRO) -Iinclude -pthread
+LDHARDEN := -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--as-needed
+ifeq ($(SAN),1)
+LDHARDEN += -fsanitize=address,undefined
+endif
+
+JANSSON_CFLAGS := $(shell pkg-config --cflags jansson 2>/dev/null)
+JANSSON_LIBS := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+MHD_LIBS := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
+
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+LIB_REAL := $(BUILD)/lib/libslsrt.so.$(VERSION)
+LIB_SONAME := libslsrt.so.$(MAJOR)
+LIB_INTERNAL := $(BUILD)/obj/libslsrt-internal.a
+PC_FILE := $(BUILD)/lib/pkgconfig/slsrt.pc
+
+LOCAL_SRCS := $(wildcard tools/slsrt-local/*.c)
+LOCAL_BIN := $(BUILD)/bin/slsrt-local
+
+EXAMPLES := $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/main.c))))
+EXAMPLE_BINS := $(EXAMPLES:%=$(BUILD)/examples/%/bootstrap)
+
+TEST_FUNCS := $(notdir $(basename $(wildcard tests/functions/*.c)))
+TEST_FUNC_BINS := $(TEST_FUNCS:%=$(BUILD)/tests/functions/%/bootstrap)
+UNIT_TESTS := $(notdir $(basename $(wildcard tests/unit/test_*.c)))
+UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
+INTEG_TESTS := $(notdir $(basename $(wildcard tests/integration/test_*.c)))
+INTEG_BINS := $(INTEG_TESTS:%=$(BUILD)/tests/integration/%)
+TEST_SUPPORT := tests/support/harness.c
+
+.PHONY: all lib examples tools tests deps run check test-run check-asan bench install clean
+all: lib tools examples
+
+deps:
+	@scripts/install-deps
+
+# ---- the library ------------------------------------------------------
+lib: $(BUILD)/lib/libslsrt.so $(PC_FILE)
+
+$(BUILD)/obj/lib/%.o: lib/%.c $(wildcard lib/*.h include/slsrt/*.h) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -fPIC -fvisibility=hidden -DSLSRT_BUILDING -c $< -o $@
+
+$(LIB_REAL): $(LIB_OBJS) lib/libslsrt.map
+	@mkdir -p $(@D)
+	$(CC) -shared -o $@ $(LIB_OBJS) -Wl,-soname,$(LIB_SONAME) \
+	    -Wl,--version-script=lib/libslsrt.map $(LDHARDEN) $(JANSSON_LIBS) -pthread
+
+$(BUILD)/lib/$(LIB_SONAME): $(LIB_REAL)
+	ln -sf $(notdir $<) $@
+
+$(BUILD)/lib/libslsrt.so: $(BUILD)/lib/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $@
+
+$(LIB_INTERNAL): $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+# pkg-config file for the build tree; `make install` writes one for PREFIX.
+$(PC_FILE): scripts/slsrt.pc.in Makefile
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(abspath $(BUILD))|' -e 's|@INCLUDEDIR@|$(CURDIR)/include|' \
+	    -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+# ---- the emulator -----------------------------------------------------
+tools: $(LOCAL_BIN)
+
+$(LOCAL_BIN): $(LOCAL_SRCS) $(wildcard tools/slsrt-local/*.h) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -o $@ $(LOCAL_SRCS) $(LDHARDEN) $(MHD_LIBS) $(JANSSON_LIBS) -lm
+
+# ---- examples: built the way a function author builds, with pkg-config --
+examples: $(EXAMPLE_BINS)
+
+$(BUILD)/examples/%/bootstrap: examples/%/main.c $(BUILD)/lib/libslsrt.so $(PC_FILE)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDHARDEN) \
+	    $$(PKG_CONFIG_PATH=$(BUILD)/lib/pkgconfig pkg-config --cflags --libs slsrt)
+
+# ---- tests ------------------------------------------------------------
+tests: all $(TEST_FUNC_BINS) $(UNIT_BINS) $(INTEG_BINS)
+
+$(BUILD)/tests/functions/%/bootstrap: tests/functions/%.c $(BUILD)/lib/libslsrt.so
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -o $@ $< $(LDHARDEN) -L$(BUILD)/lib -lslsrt $(JANSSON_LIBS)
+
+# Unit tests link the library's objects statically to reach private parsers.
+$(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_INTERNAL) $(TEST_SUPPORT)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -Ilib -Itests/support -o $@ $< $(TEST_SUPPORT) $(LIB_INTERNAL) \
+	    $(LDHARDEN) $(CHECK_LIBS) $(JANSSON_LIBS)
+
+$(BUILD)/tests/integration/%: tests/integration/%.c $(TEST_SUPPORT)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -Itests/support -o $@ $< $(TEST_SUPPORT) $(LDHARDEN) \
+	    $(CHECK_LIBS) $(JANSSON_LIBS)
+
+# Run every test binary; each prints Check's summary line.
+test-run: tests
+	@BUILD=$(BUILD) scripts/run-tests $(UNIT_BINS) $(INTEG_BINS)
+
+check-asan:
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 test-run
+
+check: deps
+	@$(MAKE) --no-print-directory test-run
+	@$(MAKE) --no-print-directory check-asan
+
+# ---- the two commands and the benchmark --------------------------------
+run: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) scripts/run-examples
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) tests/bench/run
+
+# ---- install ------------------------------------------------------------
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/include/slsrt $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 include/slsrt/*.h $(DESTDIR)$(PREFIX)/include/slsrt/
+	install -m 755 $(LIB_REAL) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf $(notdir $(LIB_REAL)) $(DESTDIR)$(PREFIX)/lib/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $(DESTDIR)$(PREFIX)/lib/libslsrt.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@INCLUDEDIR@|$(PREFIX)/include|' -e 's|@VERSION@|$(VERSION)|' \
+	    scripts/slsrt.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/slsrt.pc
+	@if [ -f $(LOCAL_BIN) ]; then install -d $(DESTDIR)$(PREFIX)/bin && \
+	    install -m 755 $(LOCAL_BIN) $(DESTDIR)$(PREFIX)/bin/; fi
+
+clean:
+	rm -rf build

@@ -1,0 +1,282 @@
+/*
+ * rapi_client.c - the Runtime API's HTTP/1.1 client.
+ *
+ * Written against sockets rather than libcurl: this code runs on every
+ * invocation, and loading libcurl alone costs more than the whole start-up
+ * budget.  The API is on loopback, answers with Content-Length, and
+ * /next is a long poll that must never time out (the sandbox is frozen
+ * between invocations), so there are no timeouts here.
+ */
+#include "rapi_client.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <slsrt/common.h>
+
+#define USER_AGENT "slsrt/" SLSRT_VERSION_STRING
+
+static int fail(slsrt__rapi *c, int status, const char *what)
+{
+    snprintf(c->error, sizeof c->error, "%.150s (Runtime API at %.90s)", what, c->endpoint);
+    return status;
+}
+
+static int fail_errno(slsrt__rapi *c, const char *what)
+{
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s: %s", what, strerror(errno));
+    return fail(c, SLSRT_EIO, msg);
+}
+
+static int resolve(slsrt__rapi *c, const char *host, const char *port)
+{
+    struct sockaddr_in *v4 = (struct sockaddr_in *)&c->addr;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&c->addr;
+    char *end;
+    long p = strtol(port, &end, 10);
+    if (!*port || *end || p <= 0 || p > 65535)
+        return fail(c, SLSRT_EINVAL, "AWS_LAMBDA_RUNTIME_API has no valid port");
+
+    /* Numeric first: getaddrinfo loads NSS modules, a cost at every start. */
+    memset(&c->addr, 0, sizeof c->addr);
+    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)p);
+        c->addrlen = sizeof *v4;
+        return SLSRT_OK;
+    }
+    if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)p);
+        c->addrlen = sizeof *v6;
+        return SLSRT_OK;
+    }
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res;
+    if (getaddrinfo(host, port, &hints, &res) != 0 || !res)
+        return fail(c, SLSRT_EINVAL, "cannot resolve the host of AWS_LAMBDA_RUNTIME_API");
+    memcpy(&c->addr, res->ai_addr, res->ai_addrlen);
+    c->addrlen = res->ai_addrlen;
+    freeaddrinfo(res);
+    return SLSRT_OK;
+}
+
+int slsrt__rapi_init(slsrt__rapi *c, const char *endpoint)
+{
+    memset(c, 0, sizeof *c);
+    c->fd = -1;
+    if (!endpoint || !*endpoint || strlen(endpoint) >= sizeof c->endpoint)
+        return fail(c, SLSRT_EINVAL, "AWS_LAMBDA_RUNTIME_API is not set");
+    strcpy(c->endpoint, endpoint);
+
+    char host[256];
+    strcpy(host, endpoint);
+    char *h = host, *colon;
+    if (*h == '[') {
+        char *close = strchr(h, ']');
+        if (!close || close[1] != ':')
+            return fail(c, SLSRT_EINVAL, "AWS_LAMBDA_RUNTIME_API is not host:port");
+        *close = '\0';
+        h++;
+        colon = close + 1;
+    } else if (!(colon = strrchr(h, ':'))) {
+        return fail(c, SLSRT_EINVAL, "AWS_LAMBDA_RUNTIME_API is not host:port");
+    }
+    *colon = '\0';
+    return resolve(c, h, colon + 1);
+}
+
+void slsrt__rapi_close(slsrt__rapi *c)
+{
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+}
+
+static int connect_api(slsrt__rapi *c)
+{
+    c->fd = socket(c->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (c->fd < 0)
+        return fail_errno(c, "socket");
+    int one = 1;
+    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    while (connect(c->fd, (struct sockaddr *)&c->addr, c->addrlen) != 0) {
+        if (errno == EINTR)
+            continue;
+        int rc = fail_errno(c, "connect");
+        slsrt__rapi_close(c);
+        return rc;
+    }
+    return SLSRT_OK;
+}
+
+/* A kept-alive connection the server closed reads as EOF without blocking. */
+static int connection_alive(slsrt__rapi *c)
+{
+    char byte;
+    ssize_t n = recv(c->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+int slsrt__rapi_begin(slsrt__rapi *c, const char *method, const char *path)
+{
+    slsrt__buf_clear(&c->out);
+    if (slsrt__buf_append_str(&c->out, method) || slsrt__buf_append(&c->out, " /2018-06-01", 12) ||
+        slsrt__buf_append_str(&c->out, path) ||
+        slsrt__buf_append_str(&c->out, " HTTP/1.1\r\nUser-Agent: " USER_AGENT "\r\nHost: ") ||
+        slsrt__buf_append_str(&c->out, c->endpoint) || slsrt__buf_append(&c->out, "\r\n", 2))
+        return fail(c, SLSRT_ENOMEM, "out of memory building a request");
+    return SLSRT_OK;
+}
+
+int slsrt__rapi_header(slsrt__rapi *c, const char *name, const char *value)
+{
+    if (strpbrk(name, "\r\n:") || strpbrk(value, "\r\n"))
+        return fail(c, SLSRT_EINVAL, "a header for the Runtime API holds CR or LF");
+    if (slsrt__buf_append_str(&c->out, name) || slsrt__buf_append(&c->out, ": ", 2) ||
+        slsrt__buf_append_str(&c->out, value) || slsrt__buf_append(&c->out, "\r\n", 2))
+        return fail(c, SLSRT_ENOMEM, "out of memory building a request");
+    return SLSRT_OK;
+}
+
+static int send_all(slsrt__rapi *c, const void *body, size_t body_len)
+{
+    struct iovec iov[2] = {{c->out.data, c->out.len}, {(void *)body, body_len}};
+    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = body_len ? 2 : 1};
+    while (msg.msg_iovlen) {
+        ssize_t n = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return fail_errno(c, "send");
+        }
+        while (msg.msg_iovlen && (size_t)n >= msg.msg_iov->iov_len) {
+            n -= (ssize_t)msg.msg_iov->iov_len;
+            msg.msg_iov++;
+            msg.msg_iovlen--;
+        }
+        if (msg.msg_iovlen) {
+            msg.msg_iov->iov_base = (char *)msg.msg_iov->iov_base + n;
+            msg.msg_iov->iov_len -= (size_t)n;
+        }
+    }
+    return SLSRT_OK;
+}
+
+/* Read more bytes into c->in; 0 on EOF, <0 on error, else bytes read. */
+static ssize_t read_more(slsrt__rapi *c, size_t want)
+{
+    if (slsrt__buf_reserve(&c->in, want))
+        return fail(c, SLSRT_ENOMEM, "out of memory reading a response");
+    for (;;) {
+        ssize_t n = recv(c->fd, c->in.data + c->in.len, c->in.cap - 1 - c->in.len, 0);
+        if (n >= 0) {
+            c->in.len += (size_t)n;
+            c->in.data[c->in.len] = '\0';
+            return n;
+        }
+        if (errno != EINTR)
+            return fail_errno(c, "recv");
+    }
+}
+
+static int read_body(slsrt__rapi *c)
+{
+    char *start = c->in.data + c->head.head_len;
+    if (c->head.chunked) {
+        for (;;) {
+            size_t avail = c->in.len - c->head.head_len, used;
+            int rc = slsrt__http_dechunk(start, avail, SLSRT__RAPI_MAX_BODY, &c->body_len, &used);
+            if (rc == SLSRT_ETOOBIG)
+                return fail(c, SLSRT_ETOOBIG, "response body over the size limit");
+            if (rc < 0)
+                return fail(c, SLSRT_EPROTO, "malformed chunked body");
+            if (rc == 1)
+                break;
+            ssize_t n = read_more(c, 64 * 1024);
+            if (n <= 0)
+                return n < 0 ? (int)n : fail(c, SLSRT_EIO, "connection closed in a chunked body");
+            start = c->in.data + c->head.head_len;
+        }
+    } else {
+        size_t want = c->head.content_length > 0 ? (size_t)c->head.content_length : 0;
+        if (c->head.content_length > (long long)SLSRT__RAPI_MAX_BODY)
+            return fail(c, SLSRT_ETOOBIG, "response body over the size limit");
+        while (c->in.len - c->head.head_len < want) {
+            ssize_t n = read_more(c, want - (c->in.len - c->head.head_len));
+            if (n <= 0)
+                return n < 0 ? (int)n : fail(c, SLSRT_EIO, "connection closed in the body");
+        }
+        c->body_len = want;
+        start = c->in.data + c->head.head_len;
+        /* Bytes past the body would desynchronize the next response. */
+        if (c->in.len - c->head.head_len > want)
+            slsrt__rapi_close(c);
+    }
+    c->body = start;
+    c->body[c->body_len] = '\0';
+    return SLSRT_OK;
+}
+
+/* *got_bytes tells the caller whether the server answered anything at all. */
+static int read_response(slsrt__rapi *c, int *got_bytes)
+{
+    slsrt__buf_clear(&c->in);
+    *got_bytes = 0;
+    for (;;) {
+        ssize_t n = read_more(c, 16 * 1024);
+        if (n < 0)
+            return (int)n;
+        if (n == 0)
+            return fail(c, SLSRT_EIO, "connection closed before a response");
+        *got_bytes = 1;
+        int rc = slsrt__http_parse_head(c->in.data, c->in.len, &c->head);
+        if (rc < 0)
+            return fail(c, SLSRT_EPROTO, "malformed HTTP response");
+        if (rc == 1)
+            break;
+    }
+    if (c->head.content_length < 0 && !c->head.chunked)
+        return fail(c, SLSRT_EPROTO, "response without Content-Length");
+    int rc = read_body(c);
+    if (rc == SLSRT_ETOOBIG)
+        slsrt__rapi_close(c);
+    return rc;
+}
+
+int slsrt__rapi_send(slsrt__rapi *c, const void *body, size_t body_len, int idempotent)
+{
+    if (slsrt__buf_append(&c->out, "Content-Length: ", 16) ||
+        slsrt__buf_append_u64(&c->out, body_len) || slsrt__buf_append(&c->out, "\r\n\r\n", 4))
+        return fail(c, SLSRT_ENOMEM, "out of memory building a request");
+    c->body = NULL;
+    c->body_len = 0;
+
+    for (int attempt = 0;; attempt++) {
+        int reused = c->fd >= 0;
+        if (reused && !connection_alive(c)) {
+            slsrt__rapi_close(c);
+            reused = 0;
+        }
+        if (!reused && connect_api(c))
+            return SLSRT_EIO;
+        int got_bytes = 0;
+        int rc = send_all(c, body, body_len);
+        if (rc == SLSRT_OK)
+            rc = read_response(c, &got_bytes);
+        if (rc == SLSRT_OK || rc == SLSRT_ETOOBIG)
+            return rc;
+        slsrt__rapi_close(c);
+        /* Retry once, and only what is safe to send twice. */
+        if (rc != SLSRT_EIO || got_bytes || !idempotent || attempt > 0)
+            return rc;
+    }
+}

@@ -1,0 +1,80 @@
+/* runtime_internal.h - the runtime's structures, shared by its files (private). */
+#ifndef SLSRT_RUNTIME_INTERNAL_H
+#define SLSRT_RUNTIME_INTERNAL_H
+
+#include <slsrt/runtime.h>
+
+#include "buf.h"
+#include "rapi_client.h"
+
+/* Lambda's buffered response limit: 6 MiB + 100 bytes. */
+#define SLSRT__MAX_RESPONSE (6u * 1024 * 1024 + 100)
+/* Request ids are UUIDs; anything longer is not from Lambda. */
+#define SLSRT__MAX_REQUEST_ID 128
+
+struct slsrt_invocation {
+    slsrt_runtime *rt;
+    char request_id[SLSRT__MAX_REQUEST_ID];
+    int64_t deadline_ms;
+    /* Header values, borrowed from the client's receive buffer. */
+    const char *function_arn, *trace_id, *tenant_id, *invocation_id, *content_type;
+    const char *client_context_raw, *cognito_identity_raw;
+    const char *event;
+    size_t event_len;
+    /* Parsed on demand, freed by slsrt__invocation_reset(). */
+    json_t *event_json, *client_context, *cognito_identity;
+    int event_parsed;
+    /* A failure found by the runtime (bad JSON, oversized event). */
+    char *pending_error_type, *pending_error_message;
+};
+
+struct slsrt_response {
+    slsrt__buf body;
+    json_t *json;
+    char *content_type; /* NULL: application/json */
+    int has_body;
+    char *error_type, *error_message;
+};
+
+struct slsrt_runtime {
+    slsrt_handler_fn handler;
+    slsrt_init_fn init;
+    void *user_data;
+    /* Configuration, borrowed from the environment. */
+    const char *function_name, *function_version, *log_group_name, *log_stream_name;
+    const char *region, *initialization_type;
+    int memory_mb;
+    int max_concurrency;
+    char *init_error_type, *init_error_message;
+    /* _X_AMZN_TRACE_ID lives in this buffer, put into environ once. */
+    char *trace_env;
+    int trace_env_set;
+    slsrt__rapi api;
+    slsrt_invocation inv;
+    slsrt_response res;
+};
+
+/* invocation.c */
+int slsrt__invocation_from_head(slsrt_invocation *inv, const slsrt__http_head *head);
+void slsrt__invocation_reset(slsrt_invocation *inv);
+void slsrt__invocation_set_error(slsrt_invocation *inv, const char *type, const char *message);
+
+/* response.c */
+void slsrt__response_reset(slsrt_response *res);
+int slsrt__response_failed(const slsrt_response *res);
+/* Serialize a JSON payload into res->body; SLSRT_ENOMEM on failure. */
+int slsrt__response_finish(slsrt_response *res);
+
+/* error_body.c */
+/* {"errorMessage","errorType","stackTrace":[]} as new text (free()), or NULL. */
+char *slsrt__error_body(const char *type, const char *message);
+/* A copy of a printf message, capped so an error always fits Lambda's limits. */
+char *slsrt__vformat(const char *fmt, va_list ap);
+/* A copy of an error type safe for an HTTP header (CR, LF, controls become '_'). */
+char *slsrt__error_type_dup(const char *type, const char *fallback);
+
+/* trace_env.c */
+void slsrt__trace_env_update(slsrt_runtime *rt, const char *trace_id);
+void slsrt__trace_env_clear(slsrt_runtime *rt);
+
+#endif

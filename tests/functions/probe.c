@@ -1,0 +1,115 @@
+/*
+ * probe - a test function whose behaviour the event chooses, so that the
+ * integration tests can drive every path of the runtime through slsrt-local.
+ *
+ * {"action": "context"}  answers with everything the invocation exposes
+ * {"action": "fail", "type": T, "message": M}    slsrt_response_fail
+ * {"action": "fail-bare"}                        returns -1, nothing set
+ * {"action": "exit", "code": N}                  exits mid-invocation
+ * {"action": "sleep", "ms": N}                   sleeps, then answers
+ * {"action": "big", "bytes": N}                  an N-byte text payload
+ * {"action": "raw"}                              bytes with a content type
+ * {"action": "nothing"}                          returns 0, no payload
+ * {"action": "bad-content-type"}                 tries CR/LF in a content type
+ * anything else                                  echoed back
+ * Init: PROBE_INIT=fail (slsrt_runtime_fail) or exit (exit(3) during init).
+ */
+#include <slsrt/slsrt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct state {
+    int invocations;
+};
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static int context(slsrt_invocation *inv, slsrt_response *res, struct state *st)
+{
+    slsrt_runtime *rt = slsrt_invocation_runtime(inv);
+    json_t *cc = slsrt_invocation_client_context(inv);
+    json_t *ci = slsrt_invocation_cognito_identity(inv);
+    json_t *out = json_object();
+    json_object_set_new(out, "requestId", json_string(slsrt_invocation_request_id(inv)));
+    json_object_set_new(out, "deadlineMs", json_integer(slsrt_invocation_deadline_ms(inv)));
+    json_object_set_new(out, "remainingMs", json_integer(slsrt_invocation_remaining_ms(inv)));
+    json_object_set_new(out, "functionArn", str_or_null(slsrt_invocation_function_arn(inv)));
+    json_object_set_new(out, "traceId", str_or_null(slsrt_invocation_trace_id(inv)));
+    json_object_set_new(out, "traceEnv", str_or_null(getenv("_X_AMZN_TRACE_ID")));
+    json_object_set_new(out, "tenantId", str_or_null(slsrt_invocation_tenant_id(inv)));
+    json_object_set_new(out, "invocationId", str_or_null(slsrt_invocation_invocation_id(inv)));
+    json_object_set_new(out, "contentType", str_or_null(slsrt_invocation_content_type(inv)));
+    json_object_set_new(out, "clientContext", cc ? json_incref(cc) : json_null());
+    json_object_set_new(out, "cognitoIdentity", ci ? json_incref(ci) : json_null());
+    json_object_set_new(out, "functionName", str_or_null(slsrt_runtime_function_name(rt)));
+    json_object_set_new(out, "functionVersion", str_or_null(slsrt_runtime_function_version(rt)));
+    json_object_set_new(out, "memoryMb", json_integer(slsrt_runtime_memory_mb(rt)));
+    json_object_set_new(out, "logGroup", str_or_null(slsrt_runtime_log_group_name(rt)));
+    json_object_set_new(out, "logStream", str_or_null(slsrt_runtime_log_stream_name(rt)));
+    json_object_set_new(out, "region", str_or_null(slsrt_runtime_region(rt)));
+    json_object_set_new(out, "initType", str_or_null(slsrt_runtime_initialization_type(rt)));
+    json_object_set_new(out, "invocations", json_integer(st->invocations));
+    json_object_set_new(out, "version", json_string(slsrt_version()));
+    return slsrt_response_set_json(res, out);
+}
+
+static int handler(slsrt_invocation *inv, slsrt_response *res)
+{
+    struct state *st = slsrt_invocation_user_data(inv);
+    st->invocations++;
+    json_t *event = slsrt_invocation_event_json(inv);
+    if (!event)
+        return SLSRT_EJSON;
+    const char *action = json_string_value(json_object_get(event, "action"));
+    json_int_t n = json_integer_value(json_object_get(event, "ms")) + json_integer_value(json_object_get(event, "bytes")) +
+                   json_integer_value(json_object_get(event, "code"));
+    if (!action)
+        return slsrt_response_set_json(res, json_incref(event));
+    if (strcmp(action, "context") == 0)
+        return context(inv, res, st);
+    if (strcmp(action, "fail") == 0)
+        return slsrt_response_fail(res, json_string_value(json_object_get(event, "type")), "%s",
+                                   json_string_value(json_object_get(event, "message")));
+    if (strcmp(action, "fail-bare") == 0)
+        return -1;
+    if (strcmp(action, "exit") == 0)
+        exit((int)n);
+    if (strcmp(action, "sleep") == 0) {
+        usleep((useconds_t)n * 1000);
+        return slsrt_response_set_json(res, json_pack("{s:I}", "slept", n));
+    }
+    if (strcmp(action, "big") == 0) {
+        char *body = malloc((size_t)n);
+        memset(body, 'x', (size_t)n);
+        int rc = slsrt_response_set_body(res, body, (size_t)n, "text/plain");
+        free(body);
+        return rc;
+    }
+    if (strcmp(action, "raw") == 0)
+        return slsrt_response_set_body(res, "raw bytes", 9, "application/octet-stream");
+    if (strcmp(action, "nothing") == 0)
+        return 0;
+    if (strcmp(action, "bad-content-type") == 0) {
+        int rc = slsrt_response_set_body(res, "x", 1, "text/plain\r\nX-Injected: yes");
+        return slsrt_response_set_json(res, json_pack("{s:i}", "rc", rc));
+    }
+    return slsrt_response_set_json(res, json_incref(event));
+}
+
+static int init(slsrt_runtime *rt)
+{
+    static struct state st;
+    const char *mode = getenv("PROBE_INIT");
+    if (mode && strcmp(mode, "fail") == 0)
+        return slsrt_runtime_fail(rt, "Function.ConfigMissing", "PROBE_INIT asked init to fail");
+    if (mode && strcmp(mode, "exit") == 0)
+        exit(3);
+    slsrt_runtime_set_user_data(rt, &st);
+    return 0;
+}
+
+SLSRT_MAIN_WITH_INIT(init, handler)

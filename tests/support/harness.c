@@ -1,0 +1,189 @@
+/* harness.c - process helpers for the integration tests. */
+#include "harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+const char *build_dir(void)
+{
+    const char *b = getenv("BUILD");
+    return b && *b ? b : "build";
+}
+
+const char *build_path(const char *rel)
+{
+    static char slots[8][1024];
+    static int next;
+    char *p = slots[next++ % 8];
+    snprintf(p, sizeof slots[0], "%s/%s", build_dir(), rel);
+    return p;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct sink {
+    char *data;
+    size_t len, cap;
+};
+
+static int drain(int fd, struct sink *s)
+{
+    if (s->cap - s->len < 65536) {
+        s->cap = s->cap * 2 + 65536;
+        s->data = realloc(s->data, s->cap);
+    }
+    ssize_t n = read(fd, s->data + s->len, s->cap - s->len - 1);
+    if (n > 0)
+        s->len += (size_t)n;
+    s->data[s->len] = '\0';
+    return n > 0 || (n < 0 && errno == EINTR);
+}
+
+void run_cmd(const char *const *argv, const char *const *env, double timeout_s, struct run *r)
+{
+    int out[2], err[2];
+    if (pipe(out) || pipe(err))
+        abort();
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(out[1], 1);
+        dup2(err[1], 2);
+        close(out[0]), close(err[0]), close(out[1]), close(err[1]);
+        for (const char *const *e = env; e && *e; e++)
+            putenv((char *)*e);
+        execv(argv[0], (char *const *)argv);
+        fprintf(stderr, "cannot exec %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    close(out[1]), close(err[1]);
+    struct sink so = {calloc(1, 65536), 0, 65536}, se = {calloc(1, 65536), 0, 65536};
+    int open_out = 1, open_err = 1, timed_out = 0;
+    double deadline = now_s() + timeout_s;
+    while (open_out || open_err) {
+        struct pollfd p[2] = {{open_out ? out[0] : -1, POLLIN, 0}, {open_err ? err[0] : -1, POLLIN, 0}};
+        int left = (int)((deadline - now_s()) * 1000);
+        if (left <= 0) {
+            timed_out = 1;
+            kill(pid, SIGKILL);
+            break;
+        }
+        if (poll(p, 2, left) <= 0)
+            continue;
+        if (p[0].revents && !drain(out[0], &so))
+            open_out = 0;
+        if (p[1].revents && !drain(err[0], &se))
+            open_err = 0;
+    }
+    close(out[0]), close(err[0]);
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    r->status = timed_out ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r->out = so.data;
+    r->err = se.data;
+}
+
+void run_local(const char *const *args, double timeout_s, struct run *r)
+{
+    const char *argv[64];
+    size_t n = 0;
+    argv[n++] = build_path("bin/slsrt-local");
+    for (; *args && n < 63; args++)
+        argv[n++] = *args;
+    argv[n] = NULL;
+    run_cmd(argv, NULL, timeout_s, r);
+}
+
+void run_free(struct run *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+static const char *temp_path(void)
+{
+    static char slots[16][64];
+    static int next;
+    char *p = slots[next++ % 16];
+    snprintf(p, sizeof slots[0], "/tmp/slsrt-test-XXXXXX");
+    int fd = mkstemp(p);
+    if (fd < 0)
+        abort();
+    close(fd);
+    return p;
+}
+
+const char *temp_file(const char *text)
+{
+    const char *p = temp_path();
+    FILE *f = fopen(p, "w");
+    fputs(text, f);
+    fclose(f);
+    return p;
+}
+
+const char *temp_big_event(size_t n)
+{
+    const char *p = temp_path();
+    FILE *f = fopen(p, "w");
+    fputc('"', f);
+    for (size_t i = 0; i < n; i++)
+        fputc('a', f);
+    fputc('"', f);
+    fclose(f);
+    return p;
+}
+
+json_t *json_line(const char *text, int i)
+{
+    const char *p = text;
+    for (; i > 0 && p; i--) {
+        p = strchr(p, '\n');
+        if (p)
+            p++;
+    }
+    if (!p || !*p)
+        return NULL;
+    const char *end = strchr(p, '\n');
+    return json_loadb(p, end ? (size_t)(end - p) : strlen(p), JSON_DECODE_ANY, NULL);
+}
+
+int count_lines(const char *text, const char *needle)
+{
+    int n = 0;
+    for (const char *p = text; p && *p;) {
+        const char *end = strchr(p, '\n');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        const char *hit = strstr(p, needle);
+        if (hit && hit < p + len)
+            n++;
+        p = end ? end + 1 : NULL;
+    }
+    return n;
+}
+
+const char *fixtures_dir(void)
+{
+    static char path[1024];
+    const char *env = getenv("SLSRT_FIXTURES");
+    snprintf(path, sizeof path, "%s", env && *env ? env : "../shared/fixtures");
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? path : NULL;
+}

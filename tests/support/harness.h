@@ -1,0 +1,41 @@
+/* harness.h - helpers for tests that run real processes (slsrt-local, bootstraps). */
+#ifndef SLSRT_TEST_HARNESS_H
+#define SLSRT_TEST_HARNESS_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct run {
+    int status;  /* exit code, 128+signal, or -1 on timeout */
+    char *out;   /* stdout, NUL-terminated */
+    char *err;   /* stderr, NUL-terminated */
+};
+
+/* The build folder (BUILD in the environment, default "build"). */
+const char *build_dir(void);
+/* "<build>/<rel>" in a static buffer rotated over 8 slots. */
+const char *build_path(const char *rel);
+
+/*
+ * Run argv (argv[0] a path) with extra environment KEY=VALUE pairs (NULL-
+ * terminated list or NULL), capturing output; kill it after timeout_s.
+ */
+void run_cmd(const char *const *argv, const char *const *env, double timeout_s, struct run *r);
+/* slsrt-local with args (NULL-terminated), e.g. {"invoke", "--event", f, "--", bootstrap, NULL}. */
+void run_local(const char *const *args, double timeout_s, struct run *r);
+void run_free(struct run *r);
+
+/* Write text to a new temporary file; returns its path (static slots). */
+const char *temp_file(const char *text);
+/* A temporary file of n bytes of 'a' wrapped as a JSON string. */
+const char *temp_big_event(size_t n);
+
+/* Line i (0-based) of text parsed as JSON; NULL when absent or invalid. New reference. */
+json_t *json_line(const char *text, int i);
+/* Count of lines of text containing needle. */
+int count_lines(const char *text, const char *needle);
+
+/* The folder of public sample data (../shared/fixtures), or NULL when absent. */
+const char *fixtures_dir(void);
+
+#endif

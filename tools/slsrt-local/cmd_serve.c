@@ -1,0 +1,139 @@
+/*
+ * cmd_serve.c - `slsrt-local serve --port N -- ./bootstrap`: the invoke
+ * endpoint of AWS's Runtime Interface Emulator,
+ * POST /2015-03-31/functions/function/invocations, so that tooling written
+ * for it works unchanged.  One invocation at a time, like one sandbox.
+ */
+#include "emu.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct serve {
+    struct emu *e;
+    pthread_mutex_t one_at_a_time;
+};
+
+struct body {
+    char *data;
+    size_t len, cap, total;
+};
+
+static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, const char *data, size_t len,
+                              const char *content_type, int function_error)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+    MHD_add_response_header(r, "Content-Type", content_type ? content_type : "application/json");
+    if (function_error)
+        MHD_add_response_header(r, "X-Amz-Function-Error", "Unhandled");
+    enum MHD_Result ok = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+static int is_invoke_path(const char *url)
+{
+    const char *p = "/2015-03-31/functions/";
+    const char *tail = "/invocations";
+    size_t n = strlen(url), t = strlen(tail);
+    return strncmp(url, p, strlen(p)) == 0 && n > strlen(p) + t && strcmp(url + n - t, tail) == 0;
+}
+
+static enum MHD_Result invoke(struct serve *s, struct MHD_Connection *c, struct body *b)
+{
+    if (b->total > EMU_MAX_PAYLOAD) {
+        char *doc = error_doc("RequestEntityTooLargeException",
+                              "Request must be smaller than %u bytes for the InvokeFunction operation",
+                              EMU_MAX_PAYLOAD);
+        enum MHD_Result ok = answer(c, 413, doc, doc ? strlen(doc) : 0, NULL, 0);
+        free(doc);
+        return ok;
+    }
+    struct invocation inv;
+    pthread_mutex_lock(&s->one_at_a_time);
+    emu_invoke(s->e, &inv, b->data ? b->data : "", b->len);
+    pthread_mutex_unlock(&s->one_at_a_time);
+    report_end(s->e, &inv);
+    enum MHD_Result ok = answer(c, 200, inv.result ? inv.result : "", inv.result_len, inv.content_type, inv.is_error);
+    invocation_free(&inv);
+    return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *data, size_t *data_size, void **ctx)
+{
+    (void)version;
+    struct body *b = *ctx;
+    if (!b) {
+        *ctx = b = calloc(1, sizeof *b);
+        return b ? MHD_YES : MHD_NO;
+    }
+    if (*data_size) {
+        b->total += *data_size;
+        if (b->total <= EMU_MAX_PAYLOAD) {
+            if (b->len + *data_size + 1 > b->cap) {
+                size_t cap = (b->len + *data_size + 1) * 2;
+                char *p = realloc(b->data, cap);
+                if (!p)
+                    return MHD_NO;
+                b->data = p;
+                b->cap = cap;
+            }
+            memcpy(b->data + b->len, data, *data_size);
+            b->len += *data_size;
+        }
+        *data_size = 0;
+        return MHD_YES;
+    }
+    if (strcmp(method, "POST") != 0 || !is_invoke_path(url)) {
+        static const char msg[] = "{\"message\":\"POST /2015-03-31/functions/function/invocations\"}";
+        return answer(c, 404, msg, sizeof msg - 1, NULL, 0);
+    }
+    return invoke(cls, c, b);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_RequestTerminationCode t)
+{
+    (void)cls, (void)c, (void)t;
+    struct body *b = *ctx;
+    if (b)
+        free(b->data);
+    free(b);
+    *ctx = NULL;
+}
+
+int cmd_serve(struct emu *e, int port)
+{
+    struct serve s = {.e = e};
+    pthread_mutex_init(&s.one_at_a_time, NULL);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+        on_request, &s, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_CONNECTION_TIMEOUT, 0u, MHD_OPTION_END);
+    if (!d) {
+        emu_log("slsrt-local: cannot listen on 127.0.0.1:%d", port);
+        return 2;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    emu_log("slsrt-local: serving http://127.0.0.1:%u/2015-03-31/functions/function/invocations",
+            info ? info->port : (unsigned)port);
+
+    /* Signals are blocked in every thread (main.c); wait for one here. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    int sig;
+    sigwait(&set, &sig);
+    emu_log("slsrt-local: stopping");
+    emu_shutdown(e); /* ends an invocation in flight before its thread is joined */
+    MHD_stop_daemon(d);
+    pthread_mutex_destroy(&s.one_at_a_time);
+    return 0;
+}

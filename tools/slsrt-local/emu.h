@@ -1,0 +1,121 @@
+/*
+ * emu.h - slsrt-local, the local Lambda emulator: shared state.
+ *
+ * One sandbox (the bootstrap process) serves one invocation at a time.
+ * The Runtime API server threads and the invoker meet on `mu`/`cv`.
+ */
+#ifndef SLSRT_LOCAL_EMU_H
+#define SLSRT_LOCAL_EMU_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define EMU_MAX_PAYLOAD (6u * 1024 * 1024)          /* invoke request limit */
+#define EMU_MAX_RESPONSE (6u * 1024 * 1024 + 100)   /* runtime response limit */
+#define EMU_INIT_TIMEOUT_MS 10000
+
+enum api_call { CALL_NEXT, CALL_RESPONSE, CALL_ERROR, CALL_INIT_ERROR, CALL_COUNT };
+
+enum fault_action { FAULT_STATUS, FAULT_DROP, FAULT_DELAY };
+
+struct fault {
+    enum api_call call;
+    enum fault_action action;
+    int value;          /* status code or delay in ms */
+    unsigned from, to;  /* 1-based occurrence range of that call; 0 = unbounded */
+};
+
+struct options {
+    const char *function_name, *region, *handler, *layer_dir;
+    const char *log_format, *log_level, *client_context, *cognito_identity, *tenant_id;
+    int memory_mb;
+    double timeout_s;
+    int send_invocation_id, trace_sampled, quiet;
+    char **env;  /* extra KEY=VALUE pairs */
+    size_t nenv;
+    struct fault *faults;
+    size_t nfaults;
+    char **command; /* the bootstrap and its arguments */
+};
+
+enum inv_state { INV_QUEUED, INV_RUNNING, INV_DONE };
+
+struct invocation {
+    char id[40], invocation_id[40], trace_id[128];
+    const char *event;
+    size_t event_len;
+    int64_t deadline_ms;
+    enum inv_state state;
+    /* The result: payload or error document. */
+    char *result;
+    size_t result_len;
+    char *content_type;
+    int is_error;
+    char error_type[128];
+    /* For the REPORT line. */
+    int64_t start_us, end_us;
+    double init_ms; /* > 0 on a cold start */
+    long max_rss_kb;
+};
+
+struct emu {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    const struct options *opt;
+    struct MHD_Daemon *rapi;
+    int rapi_port;
+    int stopping;
+    /* The sandbox. */
+    pid_t pid;
+    int exit_status;      /* as from waitpid, valid once pid is 0 after a run */
+    int64_t spawn_us, init_done_us;
+    int cold;             /* the next REPORT carries Init Duration */
+    char *init_error;     /* body posted to /init/error */
+    char init_error_type[128];
+    char log_stream[96];
+    struct invocation *current;
+    unsigned calls[CALL_COUNT];
+    unsigned violations;  /* contract breaches seen from the runtime */
+};
+
+/* rapi_server.c */
+int rapi_start(struct emu *e);
+void rapi_stop(struct emu *e);
+
+/* sandbox.c */
+int sandbox_spawn(struct emu *e);          /* with e->mu held */
+void sandbox_kill(struct emu *e);          /* with e->mu held */
+int sandbox_reap(struct emu *e);           /* with e->mu held: 1 if it exited */
+long sandbox_max_rss_kb(pid_t pid);
+void sandbox_describe_exit(int status, char *out, size_t n);
+
+/* invoke.c */
+/* Run one event through the sandbox; fills inv's result.  Thread-safe. */
+void emu_invoke(struct emu *e, struct invocation *inv, const char *event, size_t len);
+void emu_init(struct emu *e, const struct options *opt);
+void emu_shutdown(struct emu *e);
+void invocation_free(struct invocation *inv);
+
+/* faults.c */
+int fault_parse(const char *spec, struct fault *out);
+const struct fault *fault_match(const struct emu *e, enum api_call call, unsigned occurrence);
+
+/* util.c */
+int64_t now_ms(void);
+int64_t now_us(void); /* monotonic */
+void random_hex(char *out, size_t nhex);
+void make_uuid(char *out);
+char *error_doc(const char *type, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void emu_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* report.c */
+void report_start(const struct emu *e, const struct invocation *inv);
+void report_end(const struct emu *e, const struct invocation *inv);
+
+/* cmd_invoke.c, cmd_serve.c */
+int cmd_invoke(struct emu *e, const char *const *events, size_t nevents, int repeat);
+int cmd_serve(struct emu *e, int port);
+
+#endif

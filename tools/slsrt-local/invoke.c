@@ -1,0 +1,155 @@
+/*
+ * invoke.c - one invocation from the caller's side: queue the event, start
+ * the sandbox if it is not running, wait for the result, the timeout, or
+ * the bootstrap's death, and turn each into what Lambda would answer.
+ */
+#include "emu.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void emu_init(struct emu *e, const struct options *opt)
+{
+    memset(e, 0, sizeof *e);
+    pthread_mutex_init(&e->mu, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&e->cv, &attr);
+    pthread_condattr_destroy(&attr);
+    e->opt = opt;
+}
+
+void emu_shutdown(struct emu *e)
+{
+    pthread_mutex_lock(&e->mu);
+    sandbox_kill(e);
+    pthread_mutex_unlock(&e->mu);
+    rapi_stop(e);
+    free(e->init_error);
+    e->init_error = NULL;
+}
+
+void invocation_free(struct invocation *inv)
+{
+    free(inv->result);
+    free(inv->content_type);
+    inv->result = inv->content_type = NULL;
+}
+
+static void fail(struct invocation *inv, const char *type, char *doc)
+{
+    free(inv->result);
+    inv->result = doc;
+    inv->result_len = doc ? strlen(doc) : 0;
+    inv->is_error = 1;
+    snprintf(inv->error_type, sizeof inv->error_type, "%s", type);
+    inv->state = INV_DONE;
+    inv->end_us = now_us();
+}
+
+static void make_trace_id(const struct options *o, char *out, size_t n)
+{
+    char root[25], parent[17];
+    random_hex(root, 24);
+    random_hex(parent, 16);
+    snprintf(out, n, "Root=1-%08llx-%s;Parent=%s;Sampled=%d", (unsigned long long)(now_ms() / 1000), root,
+             parent, o->trace_sampled);
+}
+
+/* The sandbox died, or it was killed: what the caller is told. */
+static void on_exit_or_init_error(struct emu *e, struct invocation *inv)
+{
+    if (e->init_error && inv->state == INV_QUEUED) {
+        fail(inv, e->init_error_type, strdup(e->init_error));
+        return;
+    }
+    char how[96];
+    sandbox_describe_exit(e->exit_status, how, sizeof how);
+    fail(inv, "Runtime.ExitError",
+         error_doc("Runtime.ExitError", "RequestId: %s Error: Runtime exited with error: %s", inv->id, how));
+}
+
+static void on_timeout(struct emu *e, struct invocation *inv)
+{
+    const struct options *o = e->opt;
+    int in_init = inv->state == INV_QUEUED && !e->init_done_us;
+    sandbox_kill(e);
+    if (in_init)
+        fail(inv, "Runtime.InitTimeout",
+             error_doc("Runtime.InitTimeout", "RequestId: %s Error: Init phase timed out after %.2f seconds",
+                       inv->id, EMU_INIT_TIMEOUT_MS / 1000.0));
+    else
+        fail(inv, "Sandbox.Timedout",
+             error_doc("Sandbox.Timedout", "RequestId: %s Error: Task timed out after %.2f seconds", inv->id,
+                       o->timeout_s));
+}
+
+static void wait_until(struct emu *e, int64_t deadline_us)
+{
+    int64_t us = deadline_us - now_us();
+    if (us > 20000)
+        us = 20000; /* wake up to notice a dead bootstrap */
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_nsec += (long)(us > 0 ? us : 0) * 1000;
+    ts.tv_sec += ts.tv_nsec / 1000000000;
+    ts.tv_nsec %= 1000000000;
+    pthread_cond_timedwait(&e->cv, &e->mu, &ts);
+}
+
+void emu_invoke(struct emu *e, struct invocation *inv, const char *event, size_t len)
+{
+    const struct options *o = e->opt;
+    memset(inv, 0, sizeof *inv);
+    make_uuid(inv->id);
+    if (o->send_invocation_id)
+        make_uuid(inv->invocation_id);
+    make_trace_id(o, inv->trace_id, sizeof inv->trace_id);
+    inv->event = event;
+    inv->event_len = len;
+    inv->start_us = now_us();
+    report_start(e, inv);
+    if (len > EMU_MAX_PAYLOAD) {
+        fail(inv, "RequestEntityTooLargeException",
+             error_doc("RequestEntityTooLargeException",
+                       "Request must be smaller than %u bytes for the InvokeFunction operation", EMU_MAX_PAYLOAD));
+        return;
+    }
+
+    pthread_mutex_lock(&e->mu);
+    if (!e->pid && sandbox_spawn(e) != 0) {
+        fail(inv, "Runtime.ExitError", error_doc("Runtime.ExitError", "cannot start the bootstrap: %s", strerror(errno)));
+        pthread_mutex_unlock(&e->mu);
+        return;
+    }
+    inv->state = INV_QUEUED;
+    e->current = inv;
+    pthread_cond_broadcast(&e->cv);
+    int64_t queued_us = now_us();
+
+    while (inv->state != INV_DONE) {
+        int64_t limit_us = inv->state == INV_RUNNING ? inv->start_us + (int64_t)(o->timeout_s * 1e6)
+                           : e->init_done_us         ? queued_us + (int64_t)(o->timeout_s * 1e6)
+                                                     : e->spawn_us + EMU_INIT_TIMEOUT_MS * 1000LL;
+        if (e->init_error && inv->state == INV_QUEUED)
+            sandbox_kill(e); /* Lambda resets the sandbox after an init error */
+        if (sandbox_reap(e))
+            on_exit_or_init_error(e, inv);
+        else if (now_us() >= limit_us)
+            on_timeout(e, inv);
+        else
+            wait_until(e, limit_us);
+    }
+    if (e->cold && e->init_done_us) {
+        inv->init_ms = (double)(e->init_done_us - e->spawn_us) / 1000.0;
+        e->cold = 0;
+    }
+    if (e->pid)
+        inv->max_rss_kb = sandbox_max_rss_kb(e->pid);
+    e->current = NULL;
+    pthread_mutex_unlock(&e->mu);
+}

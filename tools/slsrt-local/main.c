@@ -1,0 +1,171 @@
+/*
+ * main.c - slsrt-local: run Lambda functions on this machine.
+ *
+ *   slsrt-local invoke [options] --event FILE [--event FILE...] -- ./bootstrap [args]
+ *   slsrt-local serve  [options] --port N -- ./bootstrap [args]
+ */
+#include "emu.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *out)
+{
+    fputs("usage: slsrt-local invoke [options] --event FILE [--event FILE...] -- BOOTSTRAP [ARGS]\n"
+          "       slsrt-local serve  [options] [--port N] -- BOOTSTRAP [ARGS]\n"
+          "\n"
+          "Plays the Lambda service for a custom-runtime bootstrap: serves it the\n"
+          "Runtime API, sets the environment Lambda sets, enforces timeouts and\n"
+          "payload limits, restarts it when it exits.  invoke prints each response\n"
+          "(or error document) on one line of stdout; logs and START/END/REPORT\n"
+          "lines go to stderr.  serve exposes POST\n"
+          "/2015-03-31/functions/function/invocations like AWS's emulator.\n"
+          "\n"
+          "options:\n"
+          "  --event FILE          event payload (repeatable; '-' for stdin)\n"
+          "  --repeat N            invoke each event N times (default 1)\n"
+          "  --port N              serve: port on 127.0.0.1 (default 9000; 0 = any)\n"
+          "  --timeout SECONDS     function timeout (default 3)\n"
+          "  --memory MB           memory size (default 128)\n"
+          "  --function-name NAME  (default: the bootstrap's directory name)\n"
+          "  --region REGION       (default us-east-1)\n"
+          "  --handler NAME        _HANDLER (default bootstrap)\n"
+          "  --env KEY=VALUE       extra environment variable (repeatable)\n"
+          "  --log-format Text|JSON, --log-level LEVEL\n"
+          "  --layer DIR           directory whose lib/ is on LD_LIBRARY_PATH (like /opt)\n"
+          "  --client-context JSON, --cognito-identity JSON, --tenant-id ID\n"
+          "  --trace-sampled       mark the X-Ray trace header Sampled=1\n"
+          "  --no-invocation-id    do not send Lambda-Runtime-Invocation-Id\n"
+          "  --fault SPEC          CALL:ACTION[@N|@N+|@N-M], CALL one of next, response,\n"
+          "                        error, init-error; ACTION a status, drop or delay=MS\n"
+          "  --quiet               no START/END/REPORT lines\n",
+          out);
+}
+
+static const char *default_name(const char *bootstrap)
+{
+    static char name[128];
+    char *abs = realpath(bootstrap, NULL);
+    const char *p = abs ? abs : bootstrap;
+    const char *end = strrchr(p, '/');
+    const char *start = end;
+    if (end)
+        while (start > p && start[-1] != '/')
+            start--;
+    if (!end || start == end)
+        snprintf(name, sizeof name, "function");
+    else
+        snprintf(name, sizeof name, "%.*s", (int)(end - start), start);
+    free(abs);
+    return name;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *cmd = argv[1];
+    int serve = strcmp(cmd, "serve") == 0;
+    if (!serve && strcmp(cmd, "invoke") != 0) {
+        fprintf(stderr, "slsrt-local: unknown command '%s'\n", cmd);
+        usage(stderr);
+        return 2;
+    }
+
+    struct options o = {.region = "us-east-1", .handler = "bootstrap", .memory_mb = 128, .timeout_s = 3,
+                        .send_invocation_id = 1};
+    const char **events = calloc((size_t)argc, sizeof *events);
+    o.env = calloc((size_t)argc, sizeof *o.env);
+    o.faults = calloc((size_t)argc, sizeof *o.faults);
+    size_t nevents = 0;
+    int port = 9000, repeat = 1;
+    enum { O_EVENT = 1, O_REPEAT, O_PORT, O_TIMEOUT, O_MEMORY, O_NAME, O_REGION, O_HANDLER, O_ENV,
+           O_LOGFMT, O_LOGLVL, O_LAYER, O_CC, O_COGNITO, O_TENANT, O_SAMPLED, O_NOINVID, O_FAULT, O_QUIET };
+    static const struct option longopts[] = {
+        {"event", 1, 0, O_EVENT}, {"repeat", 1, 0, O_REPEAT}, {"port", 1, 0, O_PORT},
+        {"timeout", 1, 0, O_TIMEOUT}, {"memory", 1, 0, O_MEMORY}, {"function-name", 1, 0, O_NAME},
+        {"region", 1, 0, O_REGION}, {"handler", 1, 0, O_HANDLER}, {"env", 1, 0, O_ENV},
+        {"log-format", 1, 0, O_LOGFMT}, {"log-level", 1, 0, O_LOGLVL}, {"layer", 1, 0, O_LAYER},
+        {"client-context", 1, 0, O_CC}, {"cognito-identity", 1, 0, O_COGNITO}, {"tenant-id", 1, 0, O_TENANT},
+        {"trace-sampled", 0, 0, O_SAMPLED}, {"no-invocation-id", 0, 0, O_NOINVID}, {"fault", 1, 0, O_FAULT},
+        {"quiet", 0, 0, O_QUIET}, {0, 0, 0, 0}};
+    int c;
+    optind = 2;
+    while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_EVENT: events[nevents++] = optarg; break;
+        case O_REPEAT: repeat = atoi(optarg); break;
+        case O_PORT: port = atoi(optarg); break;
+        case O_TIMEOUT: o.timeout_s = atof(optarg); break;
+        case O_MEMORY: o.memory_mb = atoi(optarg); break;
+        case O_NAME: o.function_name = optarg; break;
+        case O_REGION: o.region = optarg; break;
+        case O_HANDLER: o.handler = optarg; break;
+        case O_ENV:
+            if (!strchr(optarg, '=')) {
+                fprintf(stderr, "slsrt-local: --env wants KEY=VALUE, got '%s'\n", optarg);
+                return 2;
+            }
+            o.env[o.nenv++] = optarg;
+            break;
+        case O_LOGFMT: o.log_format = optarg; break;
+        case O_LOGLVL: o.log_level = optarg; break;
+        case O_LAYER: o.layer_dir = optarg; break;
+        case O_CC: o.client_context = optarg; break;
+        case O_COGNITO: o.cognito_identity = optarg; break;
+        case O_TENANT: o.tenant_id = optarg; break;
+        case O_SAMPLED: o.trace_sampled = 1; break;
+        case O_NOINVID: o.send_invocation_id = 0; break;
+        case O_QUIET: o.quiet = 1; break;
+        case O_FAULT:
+            if (fault_parse(optarg, &o.faults[o.nfaults]) != 0) {
+                fprintf(stderr, "slsrt-local: bad --fault '%s' (CALL:ACTION[@N|@N+|@N-M])\n", optarg);
+                return 2;
+            }
+            o.nfaults++;
+            break;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind < argc && strcmp(argv[optind], "--") == 0)
+        optind++;
+    if (optind >= argc || (!serve && nevents == 0) || repeat < 1 || o.timeout_s <= 0 || o.memory_mb <= 0) {
+        usage(stderr);
+        return 2;
+    }
+    o.command = argv + optind;
+    if (!o.function_name)
+        o.function_name = default_name(o.command[0]);
+
+    /* The server threads inherit this mask: signals reach only sigwait(). */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    if (serve)
+        pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct emu e;
+    emu_init(&e, &o);
+    if (rapi_start(&e) != 0) {
+        fprintf(stderr, "slsrt-local: cannot start the Runtime API server\n");
+        return 2;
+    }
+    int status = serve ? cmd_serve(&e, port) : cmd_invoke(&e, events, nevents, repeat);
+    emu_shutdown(&e);
+    if (e.violations) {
+        emu_log("slsrt-local: the runtime broke the Runtime API contract %u time(s)", e.violations);
+        if (status == 0)
+            status = 3;
+    }
+    free(events);
+    free(o.env);
+    free(o.faults);
+    return status;
+}

@@ -1,0 +1,217 @@
+/*
+ * sandbox.c - the bootstrap process: started with the environment Lambda
+ * gives a function, its output sent to our stderr (stdout carries only
+ * responses), killed on timeout and started again on the next invoke.
+ */
+#include "emu.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* Variables a developer's shell passes through, as Lambda passes its own. */
+static const char *const passthrough[] = {
+    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "VALGRIND_OPTS", "HOME",
+    NULL,
+};
+
+struct env {
+    char **vars;
+    size_t n, cap;
+};
+
+static void env_put(struct env *env, const char *name, const char *value)
+{
+    if (!value)
+        return;
+    size_t len = strlen(name);
+    char *kv = malloc(len + strlen(value) + 2);
+    if (!kv)
+        return;
+    sprintf(kv, "%s=%s", name, value);
+    for (size_t i = 0; i < env->n; i++)
+        if (strncmp(env->vars[i], kv, len + 1) == 0) {
+            free(env->vars[i]);
+            env->vars[i] = kv;
+            return;
+        }
+    if (env->n + 2 > env->cap) {
+        env->cap = env->cap ? env->cap * 2 : 64;
+        char **p = realloc(env->vars, env->cap * sizeof *p);
+        if (!p) {
+            free(kv);
+            return;
+        }
+        env->vars = p;
+    }
+    env->vars[env->n++] = kv;
+    env->vars[env->n] = NULL;
+}
+
+static void env_free(struct env *env)
+{
+    for (size_t i = 0; i < env->n; i++)
+        free(env->vars[i]);
+    free(env->vars);
+}
+
+static void dir_of(const char *path, char *out, size_t n)
+{
+    char *abs = realpath(path, NULL);
+    snprintf(out, n, "%s", abs ? abs : path);
+    free(abs);
+    char *slash = strrchr(out, '/');
+    if (slash && slash != out)
+        *slash = '\0';
+    else if (!slash)
+        snprintf(out, n, ".");
+}
+
+static void build_env(struct emu *e, struct env *env)
+{
+    const struct options *o = e->opt;
+    char buf[8192], task_root[1024], layer[1024];
+
+    dir_of(o->command[0], task_root, sizeof task_root);
+    if (o->layer_dir)
+        snprintf(layer, sizeof layer, "%s", o->layer_dir);
+    else { /* built next to the library: <build>/bin/slsrt-local -> <build> */
+        char self[1024];
+        ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+        self[n > 0 ? n : 0] = '\0';
+        dir_of(self, buf, sizeof buf);
+        dir_of(buf, layer, sizeof layer);
+    }
+
+    snprintf(buf, sizeof buf, "127.0.0.1:%d", e->rapi_port);
+    env_put(env, "AWS_LAMBDA_RUNTIME_API", buf);
+    env_put(env, "AWS_LAMBDA_FUNCTION_NAME", o->function_name);
+    env_put(env, "AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+    snprintf(buf, sizeof buf, "%d", o->memory_mb);
+    env_put(env, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", buf);
+    snprintf(buf, sizeof buf, "/aws/lambda/%s", o->function_name);
+    env_put(env, "AWS_LAMBDA_LOG_GROUP_NAME", buf);
+    env_put(env, "AWS_LAMBDA_LOG_STREAM_NAME", e->log_stream);
+    env_put(env, "AWS_REGION", o->region);
+    env_put(env, "AWS_DEFAULT_REGION", o->region);
+    env_put(env, "AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+    env_put(env, "AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR");
+    env_put(env, "LAMBDA_TASK_ROOT", task_root);
+    env_put(env, "LAMBDA_RUNTIME_DIR", task_root);
+    env_put(env, "_HANDLER", o->handler);
+    env_put(env, "TZ", ":UTC");
+    env_put(env, "LANG", "en_US.UTF-8");
+    env_put(env, "AWS_LAMBDA_LOG_FORMAT", o->log_format);
+    env_put(env, "AWS_LAMBDA_LOG_LEVEL", o->log_level);
+    snprintf(buf, sizeof buf, "%s:%s/lib:%s/lib", task_root, task_root, layer);
+    env_put(env, "LD_LIBRARY_PATH", buf);
+    const char *path = getenv("PATH");
+    snprintf(buf, sizeof buf, "%s:%s/bin", path ? path : "/usr/local/bin:/usr/bin:/bin", layer);
+    env_put(env, "PATH", buf);
+    for (const char *const *p = passthrough; *p; p++)
+        env_put(env, *p, getenv(*p));
+    for (size_t i = 0; i < o->nenv; i++) {
+        char *eq = strchr(o->env[i], '=');
+        snprintf(buf, sizeof buf, "%.*s", (int)(eq - o->env[i]), o->env[i]);
+        env_put(env, buf, eq + 1);
+    }
+}
+
+int sandbox_spawn(struct emu *e)
+{
+    struct env env = {0};
+    time_t t = time(NULL);
+    struct tm tm;
+    char hex[33];
+    gmtime_r(&t, &tm);
+    random_hex(hex, 32);
+    snprintf(e->log_stream, sizeof e->log_stream, "%04d/%02d/%02d/[$LATEST]%s", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, hex);
+    build_env(e, &env);
+
+    free(e->init_error);
+    e->init_error = NULL;
+    e->init_done_us = 0;
+    e->spawn_us = now_us();
+    e->cold = 1;
+    memset(e->calls, 0, sizeof e->calls);
+    pid_t pid = fork();
+    if (pid < 0) {
+        env_free(&env);
+        return -1;
+    }
+    if (pid == 0) {
+        /* Lambda's sandbox starts with default signal handling. */
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        signal(SIGPIPE, SIG_DFL);
+        dup2(STDERR_FILENO, STDOUT_FILENO);
+        execvpe(e->opt->command[0], e->opt->command, env.vars);
+        fprintf(stderr, "slsrt-local: cannot run %s: %s\n", e->opt->command[0], strerror(errno));
+        _exit(127);
+    }
+    env_free(&env);
+    e->pid = pid;
+    return 0;
+}
+
+int sandbox_reap(struct emu *e)
+{
+    if (!e->pid)
+        return 1;
+    int status;
+    pid_t r = waitpid(e->pid, &status, WNOHANG);
+    if (r == e->pid || (r < 0 && errno == ECHILD)) {
+        e->exit_status = r == e->pid ? status : 0;
+        e->pid = 0;
+        return 1;
+    }
+    return 0;
+}
+
+void sandbox_kill(struct emu *e)
+{
+    if (!e->pid)
+        return;
+    kill(e->pid, SIGKILL);
+    int status;
+    while (waitpid(e->pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    e->exit_status = status;
+    e->pid = 0;
+}
+
+long sandbox_max_rss_kb(pid_t pid)
+{
+    char path[64], line[256];
+    long kb = 0;
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+            break;
+    fclose(f);
+    return kb;
+}
+
+void sandbox_describe_exit(int status, char *out, size_t n)
+{
+    if (WIFEXITED(status))
+        snprintf(out, n, "exit status %d", WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        snprintf(out, n, "signal: %s", strsignal(WTERMSIG(status)));
+    else
+        snprintf(out, n, "status %d", status);
+}
