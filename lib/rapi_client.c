@@ -259,6 +259,7 @@ int slsrt__rapi_send(slsrt__rapi *c, const void *body, size_t body_len, int idem
         return fail(c, SLSRT_ENOMEM, "out of memory building a request");
     c->body = NULL;
     c->body_len = 0;
+    c->reconnected = 0;
 
     for (int attempt = 0;; attempt++) {
         int reused = c->fd >= 0;
@@ -278,5 +279,6 @@ int slsrt__rapi_send(slsrt__rapi *c, const void *body, size_t body_len, int idem
         /* Retry once, and only what is safe to send twice. */
         if (rc != SLSRT_EIO || got_bytes || !idempotent || attempt > 0)
             return rc;
+        c->reconnected = 1;
     }
 }

@@ -26,6 +26,7 @@ typedef struct slsrt__rapi {
     char *body; /* points into `in`, NUL-terminated */
     size_t body_len;
     char error[320]; /* why the last call failed; no secrets ever */
+    int reconnected; /* the last send found the kept-alive connection dead */
 } slsrt__rapi;
 
 /* Parse "host:port" ("[v6]:port" too).  SLSRT_EINVAL with error set. */

@@ -9,6 +9,7 @@
  */
 #include "runtime_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -87,17 +88,18 @@ int slsrt_runtime_fail(slsrt_runtime *rt, const char *error_type, const char *fm
     return SLSRT_EHANDLER;
 }
 
-/* What a Runtime API status means after a post; logs every non-202. */
+/*
+ * What a Runtime API status means after a post; logs every non-202.
+ * `what` names the post, e.g. "response for <request id>".
+ */
 static enum step after_post(slsrt_runtime *rt, const char *what, int rc)
 {
-    const char *id = rt->inv.request_id;
     if (rc == SLSRT_EIO && rt->api.fd < 0 && strstr(rt->api.error, "connect:")) {
-        slsrt__log(SLSRT__LOG_FATAL, "cannot post the %s for %s: %s; exiting", what, id, rt->api.error);
+        slsrt__log(SLSRT__LOG_FATAL, "cannot post the %s: %s; exiting", what, rt->api.error);
         return STEP_EXIT;
     }
     if (rc != SLSRT_OK) {
-        slsrt__log(SLSRT__LOG_ERROR, "posting the %s for %s failed, it may be lost: %s", what, id,
-                   rt->api.error);
+        slsrt__log(SLSRT__LOG_ERROR, "posting the %s failed, it may be lost: %s", what, rt->api.error);
         return STEP_GO_ON;
     }
     int status = rt->api.head.status;
@@ -106,27 +108,35 @@ static enum step after_post(slsrt_runtime *rt, const char *what, int rc)
     case 202:
         return STEP_GO_ON;
     case 400:
-        slsrt__log(SLSRT__LOG_ERROR, "Runtime API rejected the %s for %s (400): %.200s", what, id, body);
+        slsrt__log(SLSRT__LOG_ERROR, "Runtime API rejected the %s (400): %.200s", what, body);
         return STEP_GO_ON;
     case 410:
-        slsrt__log(SLSRT__LOG_WARN, "the %s for %s came after the invocation timed out (410)", what, id);
+        slsrt__log(SLSRT__LOG_WARN, "the %s came after the invocation timed out (410)", what);
         return STEP_GO_ON;
     case 413:
-        slsrt__log(SLSRT__LOG_ERROR, "the %s for %s is over Lambda's payload limit (413)", what, id);
+        slsrt__log(SLSRT__LOG_ERROR, "the %s is over Lambda's payload limit (413)", what);
         return STEP_GO_ON;
     case 403:
-        slsrt__log(SLSRT__LOG_FATAL, "Runtime API refused the %s for %s as an invalid state transition (403): %.200s; exiting",
-                   what, id, body);
+        slsrt__log(SLSRT__LOG_FATAL, "Runtime API refused the %s as an invalid state transition (403): %.200s; exiting",
+                   what, body);
         return STEP_EXIT;
     default:
         if (status >= 500) {
-            slsrt__log(SLSRT__LOG_FATAL, "Runtime API failed on the %s for %s (%d): %.200s; exiting", what, id,
-                       status, body);
+            slsrt__log(SLSRT__LOG_FATAL, "Runtime API failed on the %s (%d): %.200s; exiting", what, status, body);
             return STEP_EXIT;
         }
-        slsrt__log(SLSRT__LOG_ERROR, "unexpected status %d for the %s of %s: %.200s", status, what, id, body);
+        slsrt__log(SLSRT__LOG_ERROR, "unexpected status %d for the %s: %.200s", status, what, body);
         return STEP_GO_ON;
     }
+}
+
+/* "response for <id>" and the like, for log lines. */
+static const char *post_name(slsrt_runtime *rt, const char *kind, char *buf, size_t n)
+{
+    if (!rt->inv.request_id[0])
+        return kind;
+    snprintf(buf, n, "%s for %s", kind, rt->inv.request_id);
+    return buf;
 }
 
 static int begin_post(slsrt_runtime *rt, const char *path_prefix, const char *suffix)
@@ -146,7 +156,8 @@ static int begin_post(slsrt_runtime *rt, const char *path_prefix, const char *su
 static enum step post_error(slsrt_runtime *rt, const char *type, const char *message)
 {
     int init = rt->inv.request_id[0] == '\0';
-    const char *what = init ? "init error" : "error";
+    char name[SLSRT__MAX_REQUEST_ID + 32];
+    const char *what = post_name(rt, init ? "init error" : "error", name, sizeof name);
     slsrt__log(SLSRT__LOG_ERROR, "%s %s: %s", init ? "init failed with" : "invocation failed with", type,
                message ? message : "");
     char *doc = slsrt__error_body(type, message);
@@ -190,7 +201,8 @@ static enum step post_result(slsrt_runtime *rt, int handler_rc)
                                 res->content_type ? res->content_type : "application/json");
     if (rc == SLSRT_OK)
         rc = slsrt__rapi_send(&rt->api, res->body.data, res->body.len, 0);
-    return after_post(rt, "response", rc);
+    char name[SLSRT__MAX_REQUEST_ID + 32];
+    return after_post(rt, post_name(rt, "response", name, sizeof name), rc);
 }
 
 static void pause_ms(long ms)
@@ -213,6 +225,8 @@ static enum step next_invocation(slsrt_runtime *rt, int *failures)
         slsrt__log(SLSRT__LOG_FATAL, "cannot reach the Runtime API: %s; exiting", rt->api.error);
         return STEP_EXIT;
     }
+    if (rt->api.reconnected)
+        slsrt__log(SLSRT__LOG_WARN, "the Runtime API dropped the connection of /next; asked again on a new one");
     int status = rc == SLSRT_OK || rc == SLSRT_ETOOBIG ? rt->api.head.status : 0;
     if (status == 200 && slsrt__invocation_from_head(&rt->inv, &rt->api.head) == SLSRT_OK) {
         *failures = 0;

@@ -11,6 +11,7 @@
  * {"action": "raw"}                              bytes with a content type
  * {"action": "nothing"}                          returns 0, no payload
  * {"action": "bad-content-type"}                 tries CR/LF in a content type
+ * {"action": "env", "name": N}                   the value of environment variable N
  * anything else                                  echoed back
  * Init: PROBE_INIT=fail (slsrt_runtime_fail) or exit (exit(3) during init).
  */
@@ -91,6 +92,9 @@ static int handler(slsrt_invocation *inv, slsrt_response *res)
     }
     if (strcmp(action, "raw") == 0)
         return slsrt_response_set_body(res, "raw bytes", 9, "application/octet-stream");
+    if (strcmp(action, "env") == 0)
+        return slsrt_response_set_json(
+            res, json_pack("{s:o}", "value", str_or_null(getenv(json_string_value(json_object_get(event, "name"))))));
     if (strcmp(action, "nothing") == 0)
         return 0;
     if (strcmp(action, "bad-content-type") == 0) {

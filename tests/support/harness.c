@@ -187,3 +187,80 @@ const char *fixtures_dir(void)
     struct stat st;
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? path : NULL;
 }
+
+int start_serve(const char *const *args, int *pid)
+{
+    int err[2];
+    if (pipe(err))
+        return 0;
+    const char *argv[64];
+    size_t n = 0;
+    argv[n++] = build_path("bin/slsrt-local");
+    argv[n++] = "serve";
+    argv[n++] = "--port";
+    argv[n++] = "0";
+    for (; *args && n < 63; args++)
+        argv[n++] = *args;
+    argv[n] = NULL;
+    *pid = fork();
+    if (*pid == 0) {
+        dup2(err[1], 2);
+        close(err[0]), close(err[1]);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(err[1]);
+    /* Read stderr until the serving line; afterwards pass it through. */
+    char buf[4096];
+    size_t len = 0;
+    int port = 0;
+    while (!port && len < sizeof buf - 1) {
+        ssize_t got = read(err[0], buf + len, sizeof buf - 1 - len);
+        if (got <= 0)
+            break;
+        len += (size_t)got;
+        buf[len] = '\0';
+        const char *p = strstr(buf, "serving http://127.0.0.1:");
+        if (p)
+            port = atoi(p + strlen("serving http://127.0.0.1:"));
+    }
+    if (fork() == 0) { /* keep draining so the server never blocks on stderr */
+        while (read(err[0], buf, sizeof buf) > 0)
+            ;
+        _exit(0);
+    }
+    close(err[0]);
+    return port;
+}
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+char *http_request(int port, const char *method, const char *path, const char *body, size_t body_len)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return NULL;
+    }
+    char head[512];
+    int n = snprintf(head, sizeof head,
+                     "%s %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+                     method, path, body_len);
+    if (write(fd, head, (size_t)n) != n)
+        abort();
+    for (size_t off = 0; off < body_len;) {
+        ssize_t w = write(fd, body + off, body_len - off);
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    struct sink s = {calloc(1, 65536), 0, 65536};
+    while (drain(fd, &s))
+        ;
+    close(fd);
+    return s.data;
+}

@@ -35,6 +35,14 @@ json_t *json_line(const char *text, int i);
 /* Count of lines of text containing needle. */
 int count_lines(const char *text, const char *needle);
 
+/*
+ * Start `slsrt-local serve --port 0 ... -- bootstrap` in the background and
+ * wait for its "serving" line; returns the port (0 on failure), *pid set.
+ */
+int start_serve(const char *const *args, int *pid);
+/* One HTTP/1.1 request to 127.0.0.1:port; returns the whole raw response (free()). */
+char *http_request(int port, const char *method, const char *path, const char *body, size_t body_len);
+
 /* The folder of public sample data (../shared/fixtures), or NULL when absent. */
 const char *fixtures_dir(void);
 

@@ -57,6 +57,7 @@ struct invocation {
     /* For the REPORT line. */
     int64_t start_us, end_us;
     double init_ms; /* > 0 on a cold start */
+    int init_failed; /* init_ms is that of a failed init */
     long max_rss_kb;
 };
 
@@ -73,10 +74,12 @@ struct emu {
     int64_t spawn_us, init_done_us;
     int cold;             /* the next REPORT carries Init Duration */
     char *init_error;     /* body posted to /init/error */
+    int64_t init_error_us;
     char init_error_type[128];
     char log_stream[96];
     struct invocation *current;
-    unsigned calls[CALL_COUNT];
+    unsigned served;      /* invocations this sandbox picked up */
+    unsigned calls[CALL_COUNT]; /* over the emulator's life: --fault @N counts these */
     unsigned violations;  /* contract breaches seen from the runtime */
 };
 

@@ -11,6 +11,9 @@
 #include <string.h>
 #include <time.h>
 
+/* How long a runtime that reported an init error has to exit by itself. */
+#define INIT_ERROR_GRACE_US 1000000
+
 void emu_init(struct emu *e, const struct options *opt)
 {
     memset(e, 0, sizeof *e);
@@ -65,6 +68,9 @@ static void on_exit_or_init_error(struct emu *e, struct invocation *inv)
 {
     if (e->init_error && inv->state == INV_QUEUED) {
         fail(inv, e->init_error_type, strdup(e->init_error));
+        inv->init_ms = (double)(e->init_error_us - e->spawn_us) / 1000.0;
+        inv->init_failed = 1;
+        e->cold = 0;
         return;
     }
     char how[96];
@@ -130,15 +136,22 @@ void emu_invoke(struct emu *e, struct invocation *inv, const char *event, size_t
     e->current = inv;
     pthread_cond_broadcast(&e->cv);
     int64_t queued_us = now_us();
+    int respawned = 0;
 
     while (inv->state != INV_DONE) {
         int64_t limit_us = inv->state == INV_RUNNING ? inv->start_us + (int64_t)(o->timeout_s * 1e6)
                            : e->init_done_us         ? queued_us + (int64_t)(o->timeout_s * 1e6)
                                                      : e->spawn_us + EMU_INIT_TIMEOUT_MS * 1000LL;
-        if (e->init_error && inv->state == INV_QUEUED)
-            sandbox_kill(e); /* Lambda resets the sandbox after an init error */
-        if (sandbox_reap(e))
+        /* After an init error the runtime exits; Lambda resets the sandbox if not. */
+        if (e->init_error && inv->state == INV_QUEUED && now_us() - e->init_error_us > INIT_ERROR_GRACE_US)
+            sandbox_kill(e);
+        if (sandbox_reap(e)) {
+            /* A runtime that served and then exited between invocations: as
+             * Lambda does, the next invocation gets a new sandbox. */
+            if (inv->state == INV_QUEUED && e->served && !e->init_error && !respawned++ && sandbox_spawn(e) == 0)
+                continue;
             on_exit_or_init_error(e, inv);
+        }
         else if (now_us() >= limit_us)
             on_timeout(e, inv);
         else

@@ -83,7 +83,7 @@ int main(int argc, char **argv)
     o.env = calloc((size_t)argc, sizeof *o.env);
     o.faults = calloc((size_t)argc, sizeof *o.faults);
     size_t nevents = 0;
-    int port = 9000, repeat = 1;
+    int port = 9000, repeat = 1, status = 2;
     enum { O_EVENT = 1, O_REPEAT, O_PORT, O_TIMEOUT, O_MEMORY, O_NAME, O_REGION, O_HANDLER, O_ENV,
            O_LOGFMT, O_LOGLVL, O_LAYER, O_CC, O_COGNITO, O_TENANT, O_SAMPLED, O_NOINVID, O_FAULT, O_QUIET };
     static const struct option longopts[] = {
@@ -109,7 +109,7 @@ int main(int argc, char **argv)
         case O_ENV:
             if (!strchr(optarg, '=')) {
                 fprintf(stderr, "slsrt-local: --env wants KEY=VALUE, got '%s'\n", optarg);
-                return 2;
+                goto out;
             }
             o.env[o.nenv++] = optarg;
             break;
@@ -125,18 +125,18 @@ int main(int argc, char **argv)
         case O_FAULT:
             if (fault_parse(optarg, &o.faults[o.nfaults]) != 0) {
                 fprintf(stderr, "slsrt-local: bad --fault '%s' (CALL:ACTION[@N|@N+|@N-M])\n", optarg);
-                return 2;
+                goto out;
             }
             o.nfaults++;
             break;
-        default: usage(stderr); return 2;
+        default: usage(stderr); goto out;
         }
     }
     if (optind < argc && strcmp(argv[optind], "--") == 0)
         optind++;
     if (optind >= argc || (!serve && nevents == 0) || repeat < 1 || o.timeout_s <= 0 || o.memory_mb <= 0) {
         usage(stderr);
-        return 2;
+        goto out;
     }
     o.command = argv + optind;
     if (!o.function_name)
@@ -155,15 +155,16 @@ int main(int argc, char **argv)
     emu_init(&e, &o);
     if (rapi_start(&e) != 0) {
         fprintf(stderr, "slsrt-local: cannot start the Runtime API server\n");
-        return 2;
+        goto out;
     }
-    int status = serve ? cmd_serve(&e, port) : cmd_invoke(&e, events, nevents, repeat);
+    status = serve ? cmd_serve(&e, port) : cmd_invoke(&e, events, nevents, repeat);
     emu_shutdown(&e);
     if (e.violations) {
         emu_log("slsrt-local: the runtime broke the Runtime API contract %u time(s)", e.violations);
         if (status == 0)
             status = 3;
     }
+out:
     free(events);
     free(o.env);
     free(o.faults);

@@ -127,6 +127,7 @@ static enum MHD_Result serve_next(struct emu *e, struct MHD_Connection *c)
     struct invocation *inv = e->current;
     const struct options *o = e->opt;
     inv->state = INV_RUNNING;
+    e->served++;
     inv->start_us = now_us();
     inv->deadline_ms = now_ms() + (int64_t)(o->timeout_s * 1000);
     pthread_cond_broadcast(&e->cv);
@@ -203,6 +204,7 @@ static enum MHD_Result serve_init_error(struct emu *e, struct MHD_Connection *c,
     e->init_error = up->data;
     up->data = NULL;
     snprintf(e->init_error_type, sizeof e->init_error_type, "%s", type ? type : "Runtime.Unknown");
+    e->init_error_us = now_us();
     pthread_cond_broadcast(&e->cv);
     if (inject(e, CALL_INIT_ERROR, c, &ret))
         return ret;

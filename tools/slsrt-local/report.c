@@ -20,7 +20,10 @@ void report_end(const struct emu *e, const struct invocation *inv)
     if (billed < 1)
         billed = 1;
     char init[48] = "";
-    if (inv->init_ms > 0)
+    if (inv->init_failed)
+        emu_log("INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: error\tError Type: %s", inv->init_ms,
+                inv->error_type);
+    else if (inv->init_ms > 0)
         snprintf(init, sizeof init, "\tInit Duration: %.2f ms", inv->init_ms);
     emu_log("END RequestId: %s", inv->id);
     emu_log("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %ld ms\tMemory Size: %d MB\t"

@@ -143,7 +143,7 @@ int sandbox_spawn(struct emu *e)
     e->init_done_us = 0;
     e->spawn_us = now_us();
     e->cold = 1;
-    memset(e->calls, 0, sizeof e->calls);
+    e->served = 0;
     pid_t pid = fork();
     if (pid < 0) {
         env_free(&env);
