@@ -133,8 +133,12 @@ run: deps
 	@BUILD=$(BUILD) scripts/run-examples
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/standin $(BUILD)/bench/bare_loop
 	@BUILD=$(BUILD) tests/bench/run
+
+$(BUILD)/bench/%: tests/bench/%.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -Wall -Wextra -Werror -o $@ $<
 
 # ---- install ------------------------------------------------------------
 install: lib

@@ -24,7 +24,7 @@ int slsrt__buf_reserve(slsrt__buf *b, size_t extra)
     return SLSRT_OK;
 }
 
-int slsrt__buf_append(slsrt__buf *b, const void *data, size_t len)
+int slsrt__buf_append_slow(slsrt__buf *b, const void *data, size_t len)
 {
     if (slsrt__buf_reserve(b, len))
         return SLSRT_ENOMEM;

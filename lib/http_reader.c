@@ -12,10 +12,27 @@
 
 #include <slsrt/common.h>
 
-static int is_tchar(unsigned char c)
+/* RFC 9110 token characters, for header names. */
+static const unsigned char tchar[256] = {
+    ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['*'] = 1, ['+'] = 1, ['-'] = 1,
+    ['.'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1, ['|'] = 1, ['~'] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1,
+    ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
+int slsrt__http_name_is(const slsrt__http_header *h, const char *lower, size_t len)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           (c && strchr("!#$%&'*+-.^_`|~", c));
+    if (h->name_len != len)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if ((h->name[i] | 0x20) != lower[i]) /* names are tokens: ASCII only */
+            return 0;
+    return 1;
 }
 
 /* The end of the line starting at p (pointing at its '\n'), or NULL. */
@@ -69,15 +86,15 @@ static int parse_length(const char *v, long long *out)
     return SLSRT_OK;
 }
 
-static int note_framing(slsrt__http_head *out, const char *name, const char *value)
+static int note_framing(slsrt__http_head *out, const slsrt__http_header *h)
 {
-    if (strcasecmp(name, "Content-Length") == 0) {
+    if (slsrt__http_name_is(h, "content-length", 14)) {
         long long n;
-        if (parse_length(value, &n) || (out->content_length >= 0 && out->content_length != n))
+        if (parse_length(h->value, &n) || (out->content_length >= 0 && out->content_length != n))
             return SLSRT_EPROTO;
         out->content_length = n;
-    } else if (strcasecmp(name, "Transfer-Encoding") == 0) {
-        if (strcasecmp(value, "chunked") != 0)
+    } else if (slsrt__http_name_is(h, "transfer-encoding", 17)) {
+        if (strcasecmp(h->value, "chunked") != 0)
             return SLSRT_EPROTO; /* no other coding is ever sent by the API */
         out->chunked = 1;
     }
@@ -109,19 +126,21 @@ int slsrt__http_parse_head(char *buf, size_t len, slsrt__http_head *out)
         char *colon = memchr(p, ':', (size_t)(nl - p));
         if (!colon || colon == p)
             return SLSRT_EPROTO; /* also refuses obsolete line folding */
-        for (char *c = p; c < colon; c++)
-            if (!is_tchar((unsigned char)*c))
+        for (const unsigned char *c = (const unsigned char *)p; c < (const unsigned char *)colon; c++)
+            if (!tchar[*c])
                 return SLSRT_EPROTO;
-        for (char *c = colon + 1; c < nl; c++)
-            if (*c == '\0' || (*c == '\r' && c + 1 != nl))
-                return SLSRT_EPROTO;
+        /* A value holds no NUL and no CR but the one ending the line. */
+        const char *cr = memchr(colon + 1, '\r', (size_t)(nl - colon - 1));
+        if ((cr && cr + 1 != nl) || memchr(colon + 1, '\0', (size_t)(nl - colon - 1)))
+            return SLSRT_EPROTO;
         if (out->nheaders == SLSRT__HTTP_MAX_HEADERS)
             return SLSRT_EPROTO;
         *colon = '\0';
         slsrt__http_header *h = &out->headers[out->nheaders++];
         h->name = p;
+        h->name_len = (size_t)(colon - p);
         h->value = trim(colon + 1, nl);
-        if (note_framing(out, h->name, h->value))
+        if (note_framing(out, h))
             return SLSRT_EPROTO;
     }
 }

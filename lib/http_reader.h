@@ -13,6 +13,7 @@
 typedef struct slsrt__http_header {
     const char *name;  /* NUL-terminated in place; points into the buffer */
     const char *value; /* trimmed, NUL-terminated in place */
+    size_t name_len;
 } slsrt__http_header;
 
 typedef struct slsrt__http_head {
@@ -31,6 +32,9 @@ typedef struct slsrt__http_head {
  * SLSRT__HTTP_MAX_HEAD).
  */
 int slsrt__http_parse_head(char *buf, size_t len, slsrt__http_head *out);
+
+/* Case-insensitive comparison of a header name with a lower-case literal. */
+int slsrt__http_name_is(const slsrt__http_header *h, const char *lower, size_t len);
 
 /* Case-insensitive lookup; NULL when absent. */
 const char *slsrt__http_find(const slsrt__http_head *h, const char *name);

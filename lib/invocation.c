@@ -4,52 +4,60 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
-/* A request id goes into a URL path: only characters that need no escaping. */
-static int valid_request_id(const char *id)
+/* Request ids go into a URL path: only characters that need no escaping. */
+static const unsigned char id_char[256] = {
+    ['-'] = 1, ['_'] = 1, ['.'] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1,
+    ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
+static int copy_request_id(char *dst, const char *id)
 {
-    size_t n = strlen(id);
-    if (n == 0 || n >= SLSRT__MAX_REQUEST_ID)
-        return 0;
-    return strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") == n;
+    size_t n = 0;
+    for (; id[n]; n++)
+        if (n + 1 >= SLSRT__MAX_REQUEST_ID || !id_char[(unsigned char)id[n]])
+            return SLSRT_EPROTO;
+    if (n == 0)
+        return SLSRT_EPROTO;
+    memcpy(dst, id, n + 1);
+    return SLSRT_OK;
 }
 
-#define PREFIX "lambda-runtime-"
-#define PREFIX_LEN (sizeof PREFIX - 1)
+#define IS(h, lit) slsrt__http_name_is((h), (lit), sizeof(lit) - 1)
 
 int slsrt__invocation_from_head(slsrt_invocation *inv, const slsrt__http_head *head)
 {
     const char *request_id = NULL, *deadline = NULL;
     for (size_t i = 0; i < head->nheaders; i++) {
-        const char *name = head->headers[i].name, *value = head->headers[i].value;
-        if (strncasecmp(name, PREFIX, PREFIX_LEN) != 0) {
-            if (strcasecmp(name, "Content-Type") == 0)
-                inv->content_type = value;
-            continue;
-        }
-        name += PREFIX_LEN;
-        if (strcasecmp(name, "aws-request-id") == 0)
-            request_id = value;
-        else if (strcasecmp(name, "deadline-ms") == 0)
-            deadline = value;
-        else if (strcasecmp(name, "invoked-function-arn") == 0)
-            inv->function_arn = value;
-        else if (strcasecmp(name, "trace-id") == 0)
-            inv->trace_id = value;
-        else if (strcasecmp(name, "client-context") == 0)
-            inv->client_context_raw = value;
-        else if (strcasecmp(name, "cognito-identity") == 0)
-            inv->cognito_identity_raw = value;
-        else if (strcasecmp(name, "aws-tenant-id") == 0)
-            inv->tenant_id = value;
-        else if (strcasecmp(name, "invocation-id") == 0)
-            inv->invocation_id = value;
+        const slsrt__http_header *h = &head->headers[i];
+        if (IS(h, "lambda-runtime-aws-request-id"))
+            request_id = h->value;
+        else if (IS(h, "lambda-runtime-deadline-ms"))
+            deadline = h->value;
+        else if (IS(h, "lambda-runtime-invoked-function-arn"))
+            inv->function_arn = h->value;
+        else if (IS(h, "lambda-runtime-trace-id"))
+            inv->trace_id = h->value;
+        else if (IS(h, "lambda-runtime-client-context"))
+            inv->client_context_raw = h->value;
+        else if (IS(h, "lambda-runtime-cognito-identity"))
+            inv->cognito_identity_raw = h->value;
+        else if (IS(h, "lambda-runtime-aws-tenant-id"))
+            inv->tenant_id = h->value;
+        else if (IS(h, "lambda-runtime-invocation-id"))
+            inv->invocation_id = h->value;
+        else if (IS(h, "content-type"))
+            inv->content_type = h->value;
     }
-    if (!request_id || !valid_request_id(request_id))
+    if (!request_id || copy_request_id(inv->request_id, request_id))
         return SLSRT_EPROTO;
-    strcpy(inv->request_id, request_id);
     inv->deadline_ms = deadline ? strtoll(deadline, NULL, 10) : 0;
     return SLSRT_OK;
 }

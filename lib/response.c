@@ -1,6 +1,8 @@
 /* response.c - what the handler answers: a payload, or an error. */
 #include "runtime_internal.h"
 
+#include "json_write.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,11 +60,6 @@ int slsrt_response_set_json(slsrt_response *res, json_t *value)
     return SLSRT_OK;
 }
 
-static int append_cb(const char *data, size_t len, void *b)
-{
-    return slsrt__buf_append(b, data, len) ? -1 : 0;
-}
-
 int slsrt__response_finish(slsrt_response *res)
 {
     if (!res->has_body)
@@ -70,8 +67,7 @@ int slsrt__response_finish(slsrt_response *res)
     if (!res->json)
         return SLSRT_OK;
     slsrt__buf_clear(&res->body);
-    int flags = JSON_COMPACT | JSON_ENCODE_ANY;
-    return json_dump_callback(res->json, append_cb, &res->body, flags) ? SLSRT_ENOMEM : SLSRT_OK;
+    return slsrt__json_write(&res->body, res->json);
 }
 
 int slsrt_response_vfail(slsrt_response *res, const char *error_type, const char *fmt, va_list ap)

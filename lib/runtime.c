@@ -88,12 +88,25 @@ int slsrt_runtime_fail(slsrt_runtime *rt, const char *error_type, const char *fm
     return SLSRT_EHANDLER;
 }
 
+/* "response for <id>" and the like, for log lines. */
+static const char *post_name(slsrt_runtime *rt, const char *kind, char *buf, size_t n)
+{
+    if (!rt->inv.request_id[0])
+        return kind;
+    snprintf(buf, n, "%s for %s", kind, rt->inv.request_id);
+    return buf;
+}
+
 /*
  * What a Runtime API status means after a post; logs every non-202.
- * `what` names the post, e.g. "response for <request id>".
+ * `kind` names the post: "response", "error" or "init error".
  */
-static enum step after_post(slsrt_runtime *rt, const char *what, int rc)
+static enum step after_post(slsrt_runtime *rt, const char *kind, int rc)
 {
+    if (rc == SLSRT_OK && rt->api.head.status == 202)
+        return STEP_GO_ON;
+    char name[SLSRT__MAX_REQUEST_ID + 32];
+    const char *what = post_name(rt, kind, name, sizeof name);
     if (rc == SLSRT_EIO && rt->api.fd < 0 && strstr(rt->api.error, "connect:")) {
         slsrt__log(SLSRT__LOG_FATAL, "cannot post the %s: %s; exiting", what, rt->api.error);
         return STEP_EXIT;
@@ -105,8 +118,6 @@ static enum step after_post(slsrt_runtime *rt, const char *what, int rc)
     int status = rt->api.head.status;
     const char *body = rt->api.body ? rt->api.body : "";
     switch (status) {
-    case 202:
-        return STEP_GO_ON;
     case 400:
         slsrt__log(SLSRT__LOG_ERROR, "Runtime API rejected the %s (400): %.200s", what, body);
         return STEP_GO_ON;
@@ -130,15 +141,6 @@ static enum step after_post(slsrt_runtime *rt, const char *what, int rc)
     }
 }
 
-/* "response for <id>" and the like, for log lines. */
-static const char *post_name(slsrt_runtime *rt, const char *kind, char *buf, size_t n)
-{
-    if (!rt->inv.request_id[0])
-        return kind;
-    snprintf(buf, n, "%s for %s", kind, rt->inv.request_id);
-    return buf;
-}
-
 static int begin_post(slsrt_runtime *rt, const char *path_prefix, const char *suffix)
 {
     char path[64 + SLSRT__MAX_REQUEST_ID];
@@ -156,8 +158,6 @@ static int begin_post(slsrt_runtime *rt, const char *path_prefix, const char *su
 static enum step post_error(slsrt_runtime *rt, const char *type, const char *message)
 {
     int init = rt->inv.request_id[0] == '\0';
-    char name[SLSRT__MAX_REQUEST_ID + 32];
-    const char *what = post_name(rt, init ? "init error" : "error", name, sizeof name);
     slsrt__log(SLSRT__LOG_ERROR, "%s %s: %s", init ? "init failed with" : "invocation failed with", type,
                message ? message : "");
     char *doc = slsrt__error_body(type, message);
@@ -170,7 +170,7 @@ static enum step post_error(slsrt_runtime *rt, const char *type, const char *mes
     if (rc == SLSRT_OK)
         rc = doc ? slsrt__rapi_send(&rt->api, doc, strlen(doc), 0) : SLSRT_ENOMEM;
     free(doc);
-    return after_post(rt, what, rc);
+    return after_post(rt, init ? "init error" : "error", rc);
 }
 
 static enum step post_result(slsrt_runtime *rt, int handler_rc)
@@ -201,8 +201,7 @@ static enum step post_result(slsrt_runtime *rt, int handler_rc)
                                 res->content_type ? res->content_type : "application/json");
     if (rc == SLSRT_OK)
         rc = slsrt__rapi_send(&rt->api, res->body.data, res->body.len, 0);
-    char name[SLSRT__MAX_REQUEST_ID + 32];
-    return after_post(rt, post_name(rt, "response", name, sizeof name), rc);
+    return after_post(rt, "response", rc);
 }
 
 static void pause_ms(long ms)
