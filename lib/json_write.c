@@ -23,7 +23,7 @@ static const unsigned char needs_escape[256] = {
 
 static int write_string(slsrt__buf *b, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
+    static const char hex[] = "0123456789ABCDEF";
     if (slsrt__buf_reserve(b, n + 2))
         return SLSRT_ENOMEM;
     b->data[b->len++] = '"';
@@ -70,11 +70,21 @@ static int write_integer(slsrt__buf *b, json_int_t v)
 static int write_real(slsrt__buf *b, double d)
 {
     char tmp[40];
-    int n = snprintf(tmp, sizeof tmp, "%.17g", d);
-    /* Keep it a real when read back, as jansson does. */
-    if (!strpbrk(tmp, ".eE"))
-        n += snprintf(tmp + n, sizeof tmp - (size_t)n, ".0");
-    return slsrt__buf_append(b, tmp, (size_t)n);
+    snprintf(tmp, sizeof tmp, "%.17g", d);
+    char *e = strchr(tmp, 'e');
+    if (e) { /* as jansson writes it: 1e300, 1e-07 -> 1e-7 */
+        char *digits = e + 1, *from = digits;
+        if (*from == '+')
+            from++;
+        else if (*from == '-')
+            digits = ++from;
+        while (*from == '0' && from[1])
+            from++;
+        memmove(digits, from, strlen(from) + 1);
+    } else if (!strchr(tmp, '.')) {
+        strcat(tmp, ".0"); /* keep it a real when read back */
+    }
+    return slsrt__buf_append(b, tmp, strlen(tmp));
 }
 
 static int write_value(slsrt__buf *b, const json_t *v, int depth)

@@ -30,6 +30,13 @@ static int fail(slsrt__rapi *c, int status, const char *what)
     return status;
 }
 
+/* A bad AWS_LAMBDA_RUNTIME_API: the message says it all. */
+static int fail_config(slsrt__rapi *c, const char *what)
+{
+    snprintf(c->error, sizeof c->error, "%s", what);
+    return SLSRT_EINVAL;
+}
+
 static int fail_errno(slsrt__rapi *c, const char *what)
 {
     char msg[160];
@@ -44,7 +51,7 @@ static int resolve(slsrt__rapi *c, const char *host, const char *port)
     char *end;
     long p = strtol(port, &end, 10);
     if (!*port || *end || p <= 0 || p > 65535)
-        return fail(c, SLSRT_EINVAL, "AWS_LAMBDA_RUNTIME_API has no valid port");
+        return fail_config(c, "AWS_LAMBDA_RUNTIME_API has no valid port");
 
     /* Numeric first: getaddrinfo loads NSS modules, a cost at every start. */
     memset(&c->addr, 0, sizeof c->addr);
@@ -62,7 +69,7 @@ static int resolve(slsrt__rapi *c, const char *host, const char *port)
     }
     struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res;
     if (getaddrinfo(host, port, &hints, &res) != 0 || !res)
-        return fail(c, SLSRT_EINVAL, "cannot resolve the host of AWS_LAMBDA_RUNTIME_API");
+        return fail_config(c, "cannot resolve the host of AWS_LAMBDA_RUNTIME_API");
     memcpy(&c->addr, res->ai_addr, res->ai_addrlen);
     c->addrlen = res->ai_addrlen;
     freeaddrinfo(res);
@@ -74,7 +81,7 @@ int slsrt__rapi_init(slsrt__rapi *c, const char *endpoint)
     memset(c, 0, sizeof *c);
     c->fd = -1;
     if (!endpoint || !*endpoint || strlen(endpoint) >= sizeof c->endpoint)
-        return fail(c, SLSRT_EINVAL, "AWS_LAMBDA_RUNTIME_API is not set");
+        return fail_config(c, "AWS_LAMBDA_RUNTIME_API is not set");
     strcpy(c->endpoint, endpoint);
 
     char host[256];
@@ -83,12 +90,12 @@ int slsrt__rapi_init(slsrt__rapi *c, const char *endpoint)
     if (*h == '[') {
         char *close = strchr(h, ']');
         if (!close || close[1] != ':')
-            return fail(c, SLSRT_EINVAL, "AWS_LAMBDA_RUNTIME_API is not host:port");
+            return fail_config(c, "AWS_LAMBDA_RUNTIME_API is not host:port");
         *close = '\0';
         h++;
         colon = close + 1;
     } else if (!(colon = strrchr(h, ':'))) {
-        return fail(c, SLSRT_EINVAL, "AWS_LAMBDA_RUNTIME_API is not host:port");
+        return fail_config(c, "AWS_LAMBDA_RUNTIME_API is not host:port");
     }
     *colon = '\0';
     return resolve(c, h, colon + 1);

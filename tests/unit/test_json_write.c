@@ -1,0 +1,108 @@
+/*
+ * test_json_write.c - the response serializer writes exactly what
+ * json_dumps(JSON_COMPACT | JSON_ENCODE_ANY) writes: hand-picked values,
+ * and every sample event in ../shared/fixtures/events when present.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "json_write.h"
+#include <slsrt/common.h>
+
+static void same_as_jansson(json_t *v, const char *what)
+{
+    slsrt__buf b = {0};
+    ck_assert_int_eq(slsrt__json_write(&b, v), SLSRT_OK);
+    char *want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    ck_assert_msg(strcmp(b.data, want) == 0, "%s:\n ours: %s\n jansson: %s", what, b.data, want);
+    free(want);
+    slsrt__buf_free(&b);
+}
+
+START_TEST(values)
+{
+    static const char *const docs[] = {
+        "{}", "[]", "null", "true", "false", "0", "-9223372036854775808", "9223372036854775807",
+        "1.5", "1e300", "1e-7", "-2.5e-300", "123456789012345678901234567890.0", "-0.0", "3.0", "0.1", "\"\"", "\"plain\"",
+        "\"quote \\\" backslash \\\\ slash / controls \\b\\f\\n\\r\\t \\u0001 \\u001f del \\u007f\"",
+        "\"unicode: \\u00e9 \\u4e2d \\ud83d\\ude00\"",
+        "{\"b\":1,\"a\":[1,2,{\"c\":null}],\"\":\"empty key\",\"k\\\"q\":true}",
+        "[[[[[[[[[[]]]]]]]]]]",
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        json_error_t err;
+        json_t *v = json_loads(docs[i], JSON_DECODE_ANY, &err);
+        ck_assert_msg(v != NULL, "%s: %s", docs[i], err.text);
+        same_as_jansson(v, docs[i]);
+        json_decref(v);
+    }
+    json_t *nul = json_stringn("a\0b", 3);
+    same_as_jansson(nul, "embedded NUL");
+    json_decref(nul);
+}
+END_TEST
+
+START_TEST(cycles_are_refused)
+{
+    json_t *a = json_array();
+    json_t *inner = a;
+    for (int i = 0; i < 3000; i++) {
+        json_t *next = json_array();
+        json_array_append_new(inner, next);
+        inner = next;
+    }
+    slsrt__buf b = {0};
+    ck_assert_int_eq(slsrt__json_write(&b, a), SLSRT_EINVAL);
+    ck_assert_int_eq(slsrt__json_write(&b, NULL), SLSRT_EINVAL);
+    slsrt__buf_free(&b);
+    json_decref(a);
+}
+END_TEST
+
+START_TEST(fixture_events)
+{
+    const char *fx = fixtures_dir();
+    if (!fx) {
+        printf("fixture_events: skipped (no ../shared/fixtures)\n");
+        return;
+    }
+    char dir[1100];
+    snprintf(dir, sizeof dir, "%s/events", fx);
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (!strstr(e->d_name, ".json"))
+            continue;
+        char path[2400];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        json_t *v = json_load_file(path, JSON_DECODE_ANY, NULL);
+        if (!v)
+            continue; /* a sample that is not JSON is not this test's business */
+        same_as_jansson(v, e->d_name);
+        json_decref(v);
+        n++;
+    }
+    closedir(d);
+    ck_assert_int_gt(n, 50);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("json_write");
+    TCase *tc = tcase_create("json_write");
+    tcase_add_test(tc, values);
+    tcase_add_test(tc, cycles_are_refused);
+    tcase_add_test(tc, fixture_events);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
