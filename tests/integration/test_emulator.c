@@ -109,6 +109,21 @@ START_TEST(oversized_request_is_refused_before_the_function)
 }
 END_TEST
 
+START_TEST(oversized_response_is_refused_with_413)
+{
+    struct run r;
+    const char *args[] = {"invoke", "--event", temp_file("{}"), "--", build_path("tests/functions/naive/bootstrap"), NULL};
+    run_local(args, 30, &r);
+    ck_assert_int_eq(r.status, 0);
+    json_t *a = json_line(r.out, 0);
+    ck_assert_str_eq(str(a, "errorType"), "Function.ResponseSizeTooLarge");
+    ck_assert_ptr_nonnull(strstr(str(a, "errorMessage"), "(7340032 bytes)"));
+    ck_assert_ptr_nonnull(strstr(r.err, "answered with HTTP/1.1 413"));
+    json_decref(a);
+    run_free(&r);
+}
+END_TEST
+
 START_TEST(repeat_and_usage_errors)
 {
     struct run r;
@@ -181,6 +196,7 @@ int main(void)
     tcase_add_test(tc, timeout_kills_and_restarts);
     tcase_add_test(tc, exit_mid_invocation_is_reported_and_restarted);
     tcase_add_test(tc, oversized_request_is_refused_before_the_function);
+    tcase_add_test(tc, oversized_response_is_refused_with_413);
     tcase_add_test(tc, repeat_and_usage_errors);
     tcase_add_test(tc, serve_exposes_the_rie_invoke_endpoint);
     suite_add_tcase(s, tc);
