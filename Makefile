@@ -49,7 +49,7 @@ INTEG_TESTS := $(notdir $(basename $(wildcard tests/integration/test_*.c)))
 INTEG_BINS := $(INTEG_TESTS:%=$(BUILD)/tests/integration/%)
 TEST_SUPPORT := tests/support/harness.c
 
-.PHONY: all lib examples tools tests deps run check test-run check-asan bench install clean
+.PHONY: all lib examples tools tests deps run check test-run check-asan gates bench install clean
 all: lib tools examples
 
 deps:
@@ -123,8 +123,18 @@ test-run: tests
 check-asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 test-run
 
+# Release gates on what ships: ABI, exports, glibc, hardening (scripts/check-*),
+# and a test that each gate refuses what it guards against.
+gates: all
+	@scripts/check-exports $(BUILD)/lib/$(LIB_SONAME)
+	@scripts/check-abi $(BUILD)/lib/$(LIB_SONAME)
+	@scripts/check-glibc $(LIB_REAL) $(EXAMPLE_BINS)
+	@scripts/check-hardening $(LIB_REAL) $(EXAMPLE_BINS) $(LOCAL_BIN)
+	@BUILD=$(BUILD) tests/gates/test_gates.sh
+
 check: deps
 	@$(MAKE) --no-print-directory test-run
+	@$(MAKE) --no-print-directory gates
 	@$(MAKE) --no-print-directory check-asan
 
 # ---- the two commands and the benchmark --------------------------------

@@ -112,7 +112,9 @@ END_TEST
 START_TEST(oversized_response_is_refused_with_413)
 {
     struct run r;
-    const char *args[] = {"invoke", "--event", temp_file("{}"), "--", build_path("tests/functions/naive/bootstrap"), NULL};
+    /* Two events: the runtime prints the first answer before it asks for the second. */
+    const char *e = temp_file("{}");
+    const char *args[] = {"invoke", "--event", e, "--event", e, "--", build_path("tests/functions/naive/bootstrap"), NULL};
     run_local(args, 30, &r);
     ck_assert_int_eq(r.status, 0);
     json_t *a = json_line(r.out, 0);
