@@ -1,6 +1,8 @@
 /* invocation.c - one invocation's context: the /next headers and the event. */
 #include "runtime_internal.h"
 
+#include "log.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +70,8 @@ void slsrt__invocation_reset(slsrt_invocation *inv)
     json_decref(inv->event_json);
     json_decref(inv->client_context);
     json_decref(inv->cognito_identity);
+    slsrt_trace_header_free(inv->trace);
+    slsrt__metrics_free(inv->metrics);
     free(inv->pending_error_type);
     free(inv->pending_error_message);
     memset(inv, 0, sizeof *inv);
@@ -124,6 +128,16 @@ json_t *slsrt_invocation_client_context(slsrt_invocation *inv)
 json_t *slsrt_invocation_cognito_identity(slsrt_invocation *inv)
 {
     return parse_once(&inv->cognito_identity, inv->cognito_identity_raw);
+}
+
+const slsrt_trace_header *slsrt_invocation_trace(slsrt_invocation *inv)
+{
+    if (!inv || inv->trace_parsed)
+        return inv ? inv->trace : NULL;
+    inv->trace_parsed = 1;
+    if (inv->trace_id && !(inv->trace = slsrt_trace_header_parse(inv->trace_id, NULL)))
+        slsrt__log(SLSRT_LOG_WARN, "the trace header '%.200s' is malformed; no trace context", inv->trace_id);
+    return inv->trace;
 }
 
 const char *slsrt_invocation_event(const slsrt_invocation *inv, size_t *len)

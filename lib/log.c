@@ -1,5 +1,6 @@
 /*
- * log.c - the runtime's own messages, one line each on stderr.
+ * log.c - log lines, the runtime's own and the function's, one per call on
+ * stderr.
  *
  * Lambda forwards stderr to CloudWatch line by line, so a message must never
  * span lines: newlines become "\r" in text mode (CloudWatch renders them) and
@@ -17,8 +18,8 @@
 #include <unistd.h>
 
 static int json_format;
-static enum slsrt__log_level min_level = SLSRT__LOG_INFO;
-static __thread const char *thread_request_id;
+static slsrt_log_level min_level = SLSRT_LOG_INFO;
+static __thread const char *thread_request_id, *thread_trace_header;
 
 static const char *const level_names[] = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"};
 
@@ -31,12 +32,18 @@ void slsrt__log_configure(void)
     if (lvl)
         for (int i = 0; i <= SLSRT__LOG_FATAL; i++)
             if (strcasecmp(lvl, level_names[i]) == 0)
-                min_level = (enum slsrt__log_level)i;
+                min_level = (slsrt_log_level)i;
 }
 
-void slsrt__log_set_request_id(const char *request_id)
+void slsrt__log_set_context(const char *request_id, const char *trace_header)
 {
     thread_request_id = request_id;
+    thread_trace_header = trace_header;
+}
+
+int slsrt_log_enabled(slsrt_log_level level)
+{
+    return level >= min_level && level <= SLSRT_LOG_FATAL;
 }
 
 /*
@@ -136,15 +143,81 @@ static void put_timestamp(struct line *l)
     put_str(l, tmp);
 }
 
-void slsrt__log(enum slsrt__log_level level, const char *fmt, ...)
+/* The Root=... value of the thread's trace header, copied into out. */
+static const char *trace_root(char *out, size_t size)
 {
-    if (level < min_level)
+    const char *h = thread_trace_header, *p;
+    if (!h || !(p = strstr(h, "Root=")))
+        return NULL;
+    p += 5;
+    size_t n = strcspn(p, ";");
+    if (n == 0 || n >= size)
+        return NULL;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return out;
+}
+
+static int standard_key(const char *key)
+{
+    static const char *const keys[] = {"timestamp", "level", "requestId", "message", "traceId", "logger"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcmp(key, keys[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* A field value: JSON text in JSON mode, the bare string or number in text mode. */
+static void put_value(struct line *l, const json_t *v)
+{
+    char num[40];
+    switch (json_typeof(v)) {
+    case JSON_STRING:
+        if (json_format)
+            put_str(l, "\"");
+        put_escaped(l, json_string_value(v));
+        if (json_format)
+            put_str(l, "\"");
         return;
-    char message[2048];
-    va_list ap;
-    va_start(ap, fmt);
+    case JSON_INTEGER:
+        snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        put_str(l, num);
+        return;
+    case JSON_REAL:
+        snprintf(num, sizeof num, "%.17g", json_real_value(v));
+        put_str(l, num);
+        return;
+    default: {
+        /* Objects, arrays and literals: jansson's text, escaped for text mode. */
+        char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        if (text && json_format)
+            put_str(l, text);
+        else if (text)
+            put_escaped(l, text);
+        free(text);
+    }
+    }
+}
+
+static void put_fields(struct line *l, const json_t *fields)
+{
+    const char *key;
+    const json_t *value;
+    json_object_foreach((json_t *)fields, key, value) {
+        if (standard_key(key))
+            continue;
+        put_str(l, json_format ? ",\"" : " ");
+        put_escaped(l, key);
+        put_str(l, json_format ? "\":" : "=");
+        put_value(l, value);
+    }
+}
+
+static void emit(slsrt_log_level level, const char *logger, const json_t *fields, const char *fmt, va_list ap)
+{
+    char message[2048], root[64];
     vsnprintf(message, sizeof message, fmt, ap);
-    va_end(ap);
+    const char *trace = trace_root(root, sizeof root);
 
     struct line l = {.len = 0};
     if (json_format) {
@@ -152,11 +225,26 @@ void slsrt__log(enum slsrt__log_level level, const char *fmt, ...)
         put_timestamp(&l);
         put_str(&l, "\",\"level\":\"");
         put_str(&l, level_names[level]);
+        put_str(&l, "\"");
         if (thread_request_id) {
-            put_str(&l, "\",\"requestId\":\"");
+            put_str(&l, ",\"requestId\":\"");
             put_escaped(&l, thread_request_id);
+            put_str(&l, "\"");
         }
-        put_str(&l, "\",\"logger\":\"slsrt\",\"message\":\"");
+        if (trace) {
+            put_str(&l, ",\"traceId\":\"");
+            put_escaped(&l, trace);
+            put_str(&l, "\"");
+        }
+        if (logger) {
+            put_str(&l, ",\"logger\":\"");
+            put_str(&l, logger);
+            put_str(&l, "\"");
+        }
+        if (fields)
+            put_fields(&l, fields);
+        /* The message last: it is what a long line loses first. */
+        put_str(&l, ",\"message\":\"");
         put_escaped(&l, message);
         put_tail(&l, "\"}");
     } else {
@@ -165,10 +253,56 @@ void slsrt__log(enum slsrt__log_level level, const char *fmt, ...)
         put_escaped(&l, thread_request_id ? thread_request_id : "-");
         put_str(&l, "\t");
         put_str(&l, level_names[level]);
-        put_str(&l, "\tslsrt: ");
+        put_str(&l, "\t");
+        if (logger) {
+            put_str(&l, logger);
+            put_str(&l, ": ");
+        }
         put_escaped(&l, message);
+        if (fields)
+            put_fields(&l, fields);
+        if (trace) {
+            put_str(&l, " traceId=");
+            put_str(&l, trace);
+        }
     }
     put_tail(&l, "\n");
     ssize_t ignored = write(STDERR_FILENO, l.buf, l.len);
     (void)ignored;
+}
+
+void slsrt__log(slsrt_log_level level, const char *fmt, ...)
+{
+    if (!slsrt_log_enabled(level))
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    emit(level, "slsrt", NULL, fmt, ap);
+    va_end(ap);
+}
+
+void slsrt_vlog(slsrt_log_level level, const char *fmt, va_list ap)
+{
+    if (slsrt_log_enabled(level))
+        emit(level, NULL, NULL, fmt, ap);
+}
+
+void slsrt_log(slsrt_log_level level, const char *fmt, ...)
+{
+    if (!slsrt_log_enabled(level))
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    emit(level, NULL, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void slsrt_log_fields(slsrt_log_level level, const json_t *fields, const char *fmt, ...)
+{
+    if (!slsrt_log_enabled(level))
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    emit(level, NULL, json_is_object(fields) ? fields : NULL, fmt, ap);
+    va_end(ap);
 }

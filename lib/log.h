@@ -1,26 +1,25 @@
-/* log.h - the runtime's own log lines (private). */
-#ifndef SLSRT_LOG_H
-#define SLSRT_LOG_H
+/* log.h - the runtime's own log lines, and the per-thread log context (private). */
+#ifndef SLSRT_LOG_INTERNAL_H
+#define SLSRT_LOG_INTERNAL_H
 
-#include <slsrt/common.h>
+#include <slsrt/log.h>
 
-enum slsrt__log_level {
-    SLSRT__LOG_TRACE,
-    SLSRT__LOG_DEBUG,
-    SLSRT__LOG_INFO,
-    SLSRT__LOG_WARN,
-    SLSRT__LOG_ERROR,
-    SLSRT__LOG_FATAL
-};
+#define SLSRT__LOG_TRACE SLSRT_LOG_TRACE
+#define SLSRT__LOG_DEBUG SLSRT_LOG_DEBUG
+#define SLSRT__LOG_INFO SLSRT_LOG_INFO
+#define SLSRT__LOG_WARN SLSRT_LOG_WARN
+#define SLSRT__LOG_ERROR SLSRT_LOG_ERROR
+#define SLSRT__LOG_FATAL SLSRT_LOG_FATAL
 
 /* Reads AWS_LAMBDA_LOG_FORMAT and AWS_LAMBDA_LOG_LEVEL; call again to re-read. */
 void slsrt__log_configure(void);
-/* The request id stamped on this thread's lines (borrowed; NULL for none). */
-void slsrt__log_set_request_id(const char *request_id);
 /*
- * One line on stderr, written with a single write(2): Lambda's text layout,
- * or one JSON object when AWS_LAMBDA_LOG_FORMAT=JSON.  Never pass secrets.
+ * The invocation this thread serves: its request id and raw trace header
+ * (both borrowed; NULL for none).  The trace root is taken from the header
+ * only when a line is written.
  */
-void slsrt__log(enum slsrt__log_level level, const char *fmt, ...) SLSRT_PRINTF(2, 3);
+void slsrt__log_set_context(const char *request_id, const char *trace_header);
+/* A line from the runtime itself (logger "slsrt").  Never pass secrets. */
+void slsrt__log(slsrt_log_level level, const char *fmt, ...) SLSRT_PRINTF(2, 3);
 
 #endif

@@ -59,6 +59,7 @@ void slsrt_runtime_free(slsrt_runtime *rt)
     free(rt->trace_env);
     free(rt->init_error_type);
     free(rt->init_error_message);
+    free(rt->cold_start_ns);
     free(rt);
 }
 
@@ -288,11 +289,13 @@ int slsrt_runtime_run(slsrt_runtime *rt)
             continue;
         if (rt->max_concurrency == 1)
             slsrt__trace_env_update(rt, inv->trace_id);
-        slsrt__log_set_request_id(inv->request_id);
+        slsrt__log_set_context(inv->request_id, inv->trace_id);
         slsrt__response_reset(&rt->res);
         int rc = inv->pending_error_type ? SLSRT_ETOOBIG : rt->handler(inv, &rt->res);
+        slsrt__spans_end_all(inv);
+        slsrt__metrics_flush(inv, rt->served++ == 0);
         enum step step = post_result(rt, rc);
-        slsrt__log_set_request_id(NULL);
+        slsrt__log_set_context(NULL, NULL);
         if (step == STEP_EXIT)
             return 1;
     }

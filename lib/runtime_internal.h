@@ -3,6 +3,7 @@
 #define SLSRT_RUNTIME_INTERNAL_H
 
 #include <slsrt/runtime.h>
+#include <slsrt/xray.h>
 
 #include "buf.h"
 #include "rapi_client.h"
@@ -26,6 +27,11 @@ struct slsrt_invocation {
     int event_parsed;
     /* A failure found by the runtime (bad JSON, oversized event). */
     char *pending_error_type, *pending_error_message;
+    /* Observability, created on first use. */
+    slsrt_trace_header *trace;
+    int trace_parsed;
+    struct slsrt__metrics *metrics;
+    slsrt_span *open_spans;
 };
 
 struct slsrt_response {
@@ -46,6 +52,8 @@ struct slsrt_runtime {
     int memory_mb;
     int max_concurrency;
     char *init_error_type, *init_error_message;
+    char *cold_start_ns;
+    unsigned long served;
     /* _X_AMZN_TRACE_ID lives in this buffer, put into environ once. */
     char *trace_env;
     int trace_env_set;
@@ -72,6 +80,14 @@ char *slsrt__error_body(const char *type, const char *message);
 char *slsrt__vformat(const char *fmt, va_list ap);
 /* A copy of an error type safe for an HTTP header (CR, LF, controls become '_'). */
 char *slsrt__error_type_dup(const char *type, const char *fallback);
+
+/* metrics.c */
+/* Write the invocation's EMF documents (and ColdStart when first). */
+void slsrt__metrics_flush(slsrt_invocation *inv, int first);
+void slsrt__metrics_free(struct slsrt__metrics *m);
+
+/* xray_span.c */
+void slsrt__spans_end_all(slsrt_invocation *inv);
 
 /* trace_env.c */
 void slsrt__trace_env_update(slsrt_runtime *rt, const char *trace_id);

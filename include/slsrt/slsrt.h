@@ -9,5 +9,8 @@
 
 #include <slsrt/common.h>
 #include <slsrt/runtime.h>
+#include <slsrt/log.h>
+#include <slsrt/xray.h>
+#include <slsrt/metrics.h>
 
 #endif /* SLSRT_SLSRT_H */

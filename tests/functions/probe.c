@@ -12,10 +12,14 @@
  * {"action": "nothing"}                          returns 0, no payload
  * {"action": "bad-content-type"}                 tries CR/LF in a content type
  * {"action": "env", "name": N}                   the value of environment variable N
+ * {"action": "metrics", "count": N, "values": M} N metrics, one with M values, and
+ *                                                the statuses of refused calls
+ * {"action": "span"}                             opens and ends a span
  * anything else                                  echoed back
  * Init: PROBE_INIT=fail (slsrt_runtime_fail) or exit (exit(3) during init).
  */
 #include <slsrt/slsrt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -58,6 +62,31 @@ static int context(slsrt_invocation *inv, slsrt_response *res, struct state *st)
     return slsrt_response_set_json(res, out);
 }
 
+static int metrics(slsrt_invocation *inv, slsrt_response *res, json_int_t count, json_int_t values)
+{
+    char name[32];
+    slsrt_metrics_add_dimension(inv, "stage", "test");
+    for (json_int_t i = 0; i < count; i++) {
+        snprintf(name, sizeof name, "M%lld", (long long)i);
+        slsrt_metric(inv, name, (double)i, "Count");
+    }
+    for (json_int_t i = 0; i < values; i++)
+        slsrt_metric(inv, "Many", (double)i, "Milliseconds");
+    slsrt_metric_ns(inv, "other/ns", "Elsewhere", 1, NULL);
+    char dim[40];
+    int too_many = 0;
+    for (int i = 0; i < 31; i++) {
+        snprintf(dim, sizeof dim, "d%d", i);
+        too_many = slsrt_metrics_add_dimension(inv, dim, "v");
+    }
+    return slsrt_response_set_json(
+        res, json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "badUnit", slsrt_metric(inv, "X", 1, "Furlongs"),
+                       "nan", slsrt_metric(inv, "X", 0.0 / 0.0, "Count"), "emptyName", slsrt_metric(inv, "", 1, "Count"),
+                       "dimensionNamedLikeMetric", slsrt_metrics_add_dimension(inv, "Many", "v"),
+                       "metricNamedLikeDimension", slsrt_metric(inv, "stage", 1, "Count"),
+                       "otherUnitSameName", slsrt_metric(inv, "Many", 1, "Seconds"), "tooManyDimensions", too_many));
+}
+
 static int handler(slsrt_invocation *inv, slsrt_response *res)
 {
     struct state *st = slsrt_invocation_user_data(inv);
@@ -95,6 +124,15 @@ static int handler(slsrt_invocation *inv, slsrt_response *res)
     if (strcmp(action, "env") == 0)
         return slsrt_response_set_json(
             res, json_pack("{s:o}", "value", str_or_null(getenv(json_string_value(json_object_get(event, "name"))))));
+    if (strcmp(action, "metrics") == 0)
+        return metrics(inv, res, json_integer_value(json_object_get(event, "count")),
+                       json_integer_value(json_object_get(event, "values")));
+    if (strcmp(action, "span") == 0) {
+        slsrt_span *span = slsrt_span_begin(inv, NULL, "probe");
+        json_t *out = json_pack("{s:b}", "opened", span != NULL);
+        slsrt_span_end(span);
+        return slsrt_response_set_json(res, out);
+    }
     if (strcmp(action, "nothing") == 0)
         return 0;
     if (strcmp(action, "bad-content-type") == 0) {

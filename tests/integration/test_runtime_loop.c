@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "harness.h"
+#include <slsrt/common.h>
 
 #define PROBE build_path("tests/functions/probe/bootstrap")
 #define HELLO build_path("examples/hello/bootstrap")
@@ -71,7 +72,7 @@ START_TEST(context_exposes_every_header_and_setting)
     ck_assert_ptr_nonnull(strstr(str(c, "logStream"), "[$LATEST]"));
     ck_assert_str_eq(str(c, "region"), "eu-west-1");
     ck_assert_str_eq(str(c, "initType"), "on-demand");
-    ck_assert_str_eq(str(c, "version"), "1.0.0");
+    ck_assert_str_eq(str(c, "version"), SLSRT_VERSION_STRING);
     json_decref(c);
     run_free(&r);
 }

@@ -26,6 +26,14 @@ static const char *captured(void (*fn)(void))
     return out;
 }
 
+static int count_newlines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
 static void configure(const char *format, const char *level)
 {
     format ? setenv("AWS_LAMBDA_LOG_FORMAT", format, 1) : unsetenv("AWS_LAMBDA_LOG_FORMAT");
@@ -35,9 +43,9 @@ static void configure(const char *format, const char *level)
 
 static void hostile(void)
 {
-    slsrt__log_set_request_id("req-1");
+    slsrt__log_set_context("req-1", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1");
     slsrt__log(SLSRT__LOG_ERROR, "a \"quoted\" \\ line\nnext\tline \x01 bad utf8 \xff\xfe end \xc3\xa9");
-    slsrt__log_set_request_id(NULL);
+    slsrt__log_set_context(NULL, NULL);
 }
 
 START_TEST(json_lines_are_valid_json)
@@ -107,6 +115,48 @@ START_TEST(level_filter)
 }
 END_TEST
 
+static void public_with_fields(void)
+{
+    slsrt__log_set_context("req-2", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1");
+    json_t *fields = json_pack("{s:s, s:i, s:f, s:b, s:[i], s:s, s:s}", "orderId", "o-\"1\"", "items", 3, "ratio",
+                               0.5, "ok", 1, "list", 7, "level", "spoofed", "message", "spoofed");
+    slsrt_log_fields(SLSRT_LOG_WARN, fields, "order %d", 42);
+    json_decref(fields);
+    slsrt_log_info("plain %s", "line");
+    slsrt_log_debug("not shown");
+    slsrt__log_set_context(NULL, NULL);
+}
+
+START_TEST(public_api_with_fields_and_trace)
+{
+    configure("JSON", NULL);
+    const char *out = captured(public_with_fields);
+    ck_assert_int_eq(count_newlines(out), 2);
+    json_t *j = json_loadb(out, strcspn(out, "\n"), 0, NULL);
+    ck_assert_ptr_nonnull(j);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "level")), "WARN");
+    ck_assert_str_eq(json_string_value(json_object_get(j, "message")), "order 42");
+    ck_assert_str_eq(json_string_value(json_object_get(j, "requestId")), "req-2");
+    ck_assert_str_eq(json_string_value(json_object_get(j, "traceId")), "1-5759e988-bd862e3fe1be46a994272793");
+    ck_assert_str_eq(json_string_value(json_object_get(j, "orderId")), "o-\"1\"");
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "items")), 3);
+    ck_assert(json_real_value(json_object_get(j, "ratio")) == 0.5);
+    ck_assert(json_is_true(json_object_get(j, "ok")));
+    ck_assert_int_eq(json_integer_value(json_array_get(json_object_get(j, "list"), 0)), 7);
+    ck_assert_ptr_null(json_object_get(j, "logger")); /* the function's own line */
+    json_decref(j);
+
+    configure("Text", NULL);
+    out = captured(public_with_fields);
+    ck_assert_ptr_nonnull(strstr(out, "\treq-2\tWARN\torder 42 orderId=o-\"1\" items=3"));
+    ck_assert_ptr_nonnull(strstr(out, "traceId=1-5759e988-bd862e3fe1be46a994272793"));
+    ck_assert_ptr_nonnull(strstr(out, "\tINFO\tplain line"));
+    ck_assert_ptr_null(strstr(out, "not shown"));
+    ck_assert(!slsrt_log_enabled(SLSRT_LOG_DEBUG));
+    ck_assert(slsrt_log_enabled(SLSRT_LOG_FATAL));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("log");
@@ -115,6 +165,7 @@ int main(void)
     tcase_add_test(tc, long_messages_are_cut_not_broken);
     tcase_add_test(tc, text_lines_keep_one_line);
     tcase_add_test(tc, level_filter);
+    tcase_add_test(tc, public_api_with_fields_and_trace);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_NOFORK);

@@ -32,7 +32,7 @@ struct options {
     const char *log_format, *log_level, *client_context, *cognito_identity, *tenant_id;
     int memory_mb;
     double timeout_s;
-    int send_invocation_id, trace_sampled, quiet;
+    int send_invocation_id, send_trace, trace_sampled, quiet;
     char **env;  /* extra KEY=VALUE pairs */
     size_t nenv;
     struct fault *faults;

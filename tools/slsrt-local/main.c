@@ -38,6 +38,7 @@ static void usage(FILE *out)
           "  --layer DIR           directory whose lib/ is on LD_LIBRARY_PATH (like /opt)\n"
           "  --client-context JSON, --cognito-identity JSON, --tenant-id ID\n"
           "  --trace-sampled       mark the X-Ray trace header Sampled=1\n"
+          "  --no-trace-header     send no Lambda-Runtime-Trace-Id\n"
           "  --no-invocation-id    do not send Lambda-Runtime-Invocation-Id\n"
           "  --fault SPEC          CALL:ACTION[@N|@N+|@N-M], CALL one of next, response,\n"
           "                        error, init-error; ACTION a status, drop or delay=MS\n"
@@ -78,21 +79,21 @@ int main(int argc, char **argv)
     }
 
     struct options o = {.region = "us-east-1", .handler = "bootstrap", .memory_mb = 128, .timeout_s = 3,
-                        .send_invocation_id = 1};
+                        .send_invocation_id = 1, .send_trace = 1};
     const char **events = calloc((size_t)argc, sizeof *events);
     o.env = calloc((size_t)argc, sizeof *o.env);
     o.faults = calloc((size_t)argc, sizeof *o.faults);
     size_t nevents = 0;
     int port = 9000, repeat = 1, status = 2;
     enum { O_EVENT = 1, O_REPEAT, O_PORT, O_TIMEOUT, O_MEMORY, O_NAME, O_REGION, O_HANDLER, O_ENV,
-           O_LOGFMT, O_LOGLVL, O_LAYER, O_CC, O_COGNITO, O_TENANT, O_SAMPLED, O_NOINVID, O_FAULT, O_QUIET };
+           O_LOGFMT, O_LOGLVL, O_LAYER, O_CC, O_COGNITO, O_TENANT, O_SAMPLED, O_NOTRACE, O_NOINVID, O_FAULT, O_QUIET };
     static const struct option longopts[] = {
         {"event", 1, 0, O_EVENT}, {"repeat", 1, 0, O_REPEAT}, {"port", 1, 0, O_PORT},
         {"timeout", 1, 0, O_TIMEOUT}, {"memory", 1, 0, O_MEMORY}, {"function-name", 1, 0, O_NAME},
         {"region", 1, 0, O_REGION}, {"handler", 1, 0, O_HANDLER}, {"env", 1, 0, O_ENV},
         {"log-format", 1, 0, O_LOGFMT}, {"log-level", 1, 0, O_LOGLVL}, {"layer", 1, 0, O_LAYER},
         {"client-context", 1, 0, O_CC}, {"cognito-identity", 1, 0, O_COGNITO}, {"tenant-id", 1, 0, O_TENANT},
-        {"trace-sampled", 0, 0, O_SAMPLED}, {"no-invocation-id", 0, 0, O_NOINVID}, {"fault", 1, 0, O_FAULT},
+        {"trace-sampled", 0, 0, O_SAMPLED}, {"no-trace-header", 0, 0, O_NOTRACE}, {"no-invocation-id", 0, 0, O_NOINVID}, {"fault", 1, 0, O_FAULT},
         {"quiet", 0, 0, O_QUIET}, {0, 0, 0, 0}};
     int c;
     optind = 2;
@@ -120,6 +121,7 @@ int main(int argc, char **argv)
         case O_COGNITO: o.cognito_identity = optarg; break;
         case O_TENANT: o.tenant_id = optarg; break;
         case O_SAMPLED: o.trace_sampled = 1; break;
+        case O_NOTRACE: o.send_trace = 0; break;
         case O_NOINVID: o.send_invocation_id = 0; break;
         case O_QUIET: o.quiet = 1; break;
         case O_FAULT:

@@ -141,7 +141,8 @@ static enum MHD_Result serve_next(struct emu *e, struct MHD_Connection *c)
     add_header(r, "Lambda-Runtime-Aws-Request-Id", inv->id);
     add_header(r, "Lambda-Runtime-Deadline-Ms", deadline);
     add_header(r, "Lambda-Runtime-Invoked-Function-Arn", arn);
-    add_header(r, "Lambda-Runtime-Trace-Id", inv->trace_id);
+    if (o->send_trace)
+        add_header(r, "Lambda-Runtime-Trace-Id", inv->trace_id);
     add_header(r, "Lambda-Runtime-Client-Context", o->client_context);
     add_header(r, "Lambda-Runtime-Cognito-Identity", o->cognito_identity);
     add_header(r, "Lambda-Runtime-Aws-Tenant-Id", o->tenant_id);

@@ -1,0 +1,59 @@
+/*
+ * slsrt/log.h - structured logs for functions.
+ *
+ * Each call writes one line on stderr.  With AWS_LAMBDA_LOG_FORMAT=JSON the
+ * line is one JSON object: timestamp (RFC 3339, milliseconds, UTC), level,
+ * requestId, message, traceId (the X-Ray root) and the fields you add;
+ * otherwise a tab-separated line with the same facts.  Lines below
+ * AWS_LAMBDA_LOG_LEVEL (default INFO) are dropped.  Newlines, quotes and
+ * invalid UTF-8 in a message never break the line.  A line without fields
+ * allocates nothing.  Never log secrets: slsrt does not know what they are.
+ *
+ * The functions may be called from any thread; the request and trace ids
+ * are those of the invocation the calling thread is serving.
+ */
+#ifndef SLSRT_LOG_H
+#define SLSRT_LOG_H
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <slsrt/common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum slsrt_log_level {
+    SLSRT_LOG_TRACE,
+    SLSRT_LOG_DEBUG,
+    SLSRT_LOG_INFO,
+    SLSRT_LOG_WARN,
+    SLSRT_LOG_ERROR,
+    SLSRT_LOG_FATAL
+} slsrt_log_level;
+
+/* printf-style message; lines longer than 4 KiB are cut at a character boundary. */
+SLSRT_API void slsrt_log(slsrt_log_level level, const char *fmt, ...) SLSRT_PRINTF(2, 3);
+SLSRT_API void slsrt_vlog(slsrt_log_level level, const char *fmt, va_list ap) SLSRT_PRINTF(2, 0);
+/*
+ * The same with fields: the members of `fields` (a JSON object, borrowed;
+ * NULL allowed) are added to the line, as JSON members or as key=value in
+ * text.  Fields named like the standard keys are skipped.
+ */
+SLSRT_API void slsrt_log_fields(slsrt_log_level level, const json_t *fields, const char *fmt, ...)
+    SLSRT_PRINTF(3, 4);
+/* 1 when a line at this level would be written (to skip costly arguments). */
+SLSRT_API int slsrt_log_enabled(slsrt_log_level level);
+
+#define slsrt_log_trace(...) slsrt_log(SLSRT_LOG_TRACE, __VA_ARGS__)
+#define slsrt_log_debug(...) slsrt_log(SLSRT_LOG_DEBUG, __VA_ARGS__)
+#define slsrt_log_info(...) slsrt_log(SLSRT_LOG_INFO, __VA_ARGS__)
+#define slsrt_log_warn(...) slsrt_log(SLSRT_LOG_WARN, __VA_ARGS__)
+#define slsrt_log_error(...) slsrt_log(SLSRT_LOG_ERROR, __VA_ARGS__)
+#define slsrt_log_fatal(...) slsrt_log(SLSRT_LOG_FATAL, __VA_ARGS__)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SLSRT_LOG_H */
