@@ -48,6 +48,7 @@ UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 INTEG_TESTS := $(notdir $(basename $(wildcard tests/integration/test_*.c)))
 INTEG_BINS := $(INTEG_TESTS:%=$(BUILD)/tests/integration/%)
 TEST_SUPPORT := tests/support/harness.c
+PUBLIC_HEADERS := $(wildcard include/slsrt/*.h)
 
 .PHONY: all lib examples tools tests deps run check test-run check-asan gates bench install clean
 all: lib tools examples
@@ -65,7 +66,7 @@ $(BUILD)/obj/lib/%.o: lib/%.c $(wildcard lib/*.h include/slsrt/*.h) Makefile
 $(LIB_REAL): $(LIB_OBJS) lib/libslsrt.map
 	@mkdir -p $(@D)
 	$(CC) -shared -o $@ $(LIB_OBJS) -Wl,-soname,$(LIB_SONAME) \
-	    -Wl,--version-script=lib/libslsrt.map $(LDHARDEN) $(JANSSON_LIBS) -pthread
+	    -Wl,--version-script=lib/libslsrt.map $(LDHARDEN) $(JANSSON_LIBS) -lz -pthread
 
 $(BUILD)/lib/$(LIB_SONAME): $(LIB_REAL)
 	ln -sf $(notdir $<) $@
@@ -93,7 +94,7 @@ $(LOCAL_BIN): $(LOCAL_SRCS) $(wildcard tools/slsrt-local/*.h) Makefile
 # ---- examples: built the way a function author builds, with pkg-config --
 examples: $(EXAMPLE_BINS)
 
-$(BUILD)/examples/%/bootstrap: examples/%/main.c $(BUILD)/lib/libslsrt.so $(PC_FILE)
+$(BUILD)/examples/%/bootstrap: examples/%/main.c $(BUILD)/lib/libslsrt.so $(PC_FILE) $(PUBLIC_HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDHARDEN) \
 	    $$(PKG_CONFIG_PATH=$(BUILD)/lib/pkgconfig pkg-config --cflags --libs slsrt)
@@ -101,17 +102,17 @@ $(BUILD)/examples/%/bootstrap: examples/%/main.c $(BUILD)/lib/libslsrt.so $(PC_F
 # ---- tests ------------------------------------------------------------
 tests: all $(TEST_FUNC_BINS) $(UNIT_BINS) $(INTEG_BINS)
 
-$(BUILD)/tests/functions/%/bootstrap: tests/functions/%.c $(BUILD)/lib/libslsrt.so
+$(BUILD)/tests/functions/%/bootstrap: tests/functions/%.c $(BUILD)/lib/libslsrt.so $(PUBLIC_HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -o $@ $< $(LDHARDEN) -L$(BUILD)/lib -lslsrt $(JANSSON_LIBS)
 
 # Unit tests link the library's objects statically to reach private parsers.
-$(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_INTERNAL) $(TEST_SUPPORT)
+$(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_INTERNAL) $(TEST_SUPPORT) $(PUBLIC_HEADERS) $(wildcard lib/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -Ilib -Itests/support -o $@ $< $(TEST_SUPPORT) $(LIB_INTERNAL) \
-	    $(LDHARDEN) $(CHECK_LIBS) $(JANSSON_LIBS)
+	    $(LDHARDEN) $(CHECK_LIBS) $(JANSSON_LIBS) -lz -lm
 
-$(BUILD)/tests/integration/%: tests/integration/%.c $(TEST_SUPPORT)
+$(BUILD)/tests/integration/%: tests/integration/%.c $(TEST_SUPPORT) tests/support/harness.h $(PUBLIC_HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -Itests/support -o $@ $< $(TEST_SUPPORT) $(LDHARDEN) \
 	    $(CHECK_LIBS) $(JANSSON_LIBS)

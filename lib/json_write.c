@@ -4,11 +4,13 @@
  * Every buffered response goes through here, so it is written for the
  * common case: runs of plain characters are copied at once instead of
  * escaped one by one (jansson's own dump costs about 100 instructions a
- * byte on small documents).  Output matches json_dumps(JSON_COMPACT).
+ * byte on small documents).  Output matches json_dumps(JSON_COMPACT) but
+ * for reals, written in the shortest form that reads back the same.
  */
 #include "json_write.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <slsrt/common.h>
@@ -70,7 +72,12 @@ static int write_integer(slsrt__buf *b, json_int_t v)
 static int write_real(slsrt__buf *b, double d)
 {
     char tmp[40];
-    snprintf(tmp, sizeof tmp, "%.17g", d);
+    /* The shortest text that reads back as the same double (0.1, not 0.10000000000000001). */
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*g", prec, d);
+        if (strtod(tmp, NULL) == d)
+            break;
+    }
     char *e = strchr(tmp, 'e');
     if (e) { /* as jansson writes it: 1e300, 1e-07 -> 1e-7 */
         char *digits = e + 1, *from = digits;

@@ -8,7 +8,8 @@
 
 /*
  * Append the compact form of v to b, keys in insertion order, as
- * json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) writes it.  Returns
+ * json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) writes it, except that
+ * reals take the shortest form that reads back as the same double.  Returns
  * SLSRT_OK, SLSRT_ENOMEM, or SLSRT_EINVAL for nesting over 2048 levels
  * (a cycle).
  */

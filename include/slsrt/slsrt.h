@@ -12,5 +12,6 @@
 #include <slsrt/log.h>
 #include <slsrt/xray.h>
 #include <slsrt/metrics.h>
+#include <slsrt/events.h>
 
 #endif /* SLSRT_SLSRT_H */
