@@ -298,6 +298,10 @@ int slsrt_runtime_run(slsrt_runtime *rt)
         slsrt__log_set_context(NULL, NULL);
         if (step == STEP_EXIT)
             return 1;
+        if (rt->exit_after_post) {
+            slsrt__log(SLSRT_LOG_FATAL, "exiting after a crash was caught; Lambda starts a new sandbox");
+            return 1;
+        }
     }
 }
 

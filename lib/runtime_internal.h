@@ -54,6 +54,7 @@ struct slsrt_runtime {
     char *init_error_type, *init_error_message;
     char *cold_start_ns;
     unsigned long served;
+    int exit_after_post; /* the process state is suspect: answer, then exit */
     /* _X_AMZN_TRACE_ID lives in this buffer, put into environ once. */
     char *trace_env;
     int trace_env_set;

@@ -1,0 +1,151 @@
+/*
+ * test_batch.c - partial batch responses through slsrt-local: the right
+ * identifier per source, FIFO stops, malformed records, whole-batch
+ * failures, and the examples that use them.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define BATCH build_path("tests/functions/batch/bootstrap")
+#define SQS_EXAMPLE build_path("examples/sqs-batch/bootstrap")
+
+/* The first response of running bootstrap on event with BATCH_FAIL=fail. */
+static char *answer(const char *bootstrap, const char *event, const char *fail, char **err)
+{
+    char env[256];
+    snprintf(env, sizeof env, "BATCH_FAIL=%s", fail);
+    struct run r;
+    const char *args[] = {"invoke", "--env", env, "--event", event, "--", bootstrap, NULL};
+    run_local(args, 20, &r);
+    ck_assert_int_eq(r.status, 0);
+    char *nl = strchr(r.out, '\n');
+    if (nl)
+        *nl = '\0';
+    *err = r.err;
+    return r.out;
+}
+
+static void expect(const char *bootstrap, const char *event, const char *fail, const char *want)
+{
+    char *err, *out = answer(bootstrap, event, fail, &err);
+    ck_assert_msg(strcmp(out, want) == 0, "%s with %s failing:\n got  %s\n want %s", event, fail, out, want);
+    free(out), free(err);
+}
+
+START_TEST(identifiers_per_source)
+{
+    expect(BATCH, "tests/events/sqs-batch.json", "m-2,m-5",
+           "{\"batchItemFailures\":[{\"itemIdentifier\":\"m-2\"},{\"itemIdentifier\":\"m-4\"},{\"itemIdentifier\":\"m-5\"}]}");
+    expect(BATCH, "tests/events/kinesis.json", "49590338271490256608559692538361571095921575989136588802",
+           "{\"batchItemFailures\":[{\"itemIdentifier\":\"49590338271490256608559692538361571095921575989136588802\"}]}");
+    expect(BATCH, "tests/events/ddb-types.json", "112", "{\"batchItemFailures\":[{\"itemIdentifier\":\"112\"}]}");
+    expect(BATCH, "tests/events/ddb-types.json", "", "{\"batchItemFailures\":[]}");
+}
+END_TEST
+
+START_TEST(fifo_stops_at_the_first_failure)
+{
+    expect(BATCH, "tests/events/sqs-fifo.json", "f-2",
+           "{\"batchItemFailures\":[{\"itemIdentifier\":\"f-2\"},{\"itemIdentifier\":\"f-3\"},{\"itemIdentifier\":\"f-4\"}]}");
+    expect(BATCH, "tests/events/sqs-fifo.json", "", "{\"batchItemFailures\":[]}");
+}
+END_TEST
+
+START_TEST(every_record_failing_is_still_well_formed)
+{
+    expect(BATCH, "tests/events/sqs-batch.json", "m-1,m-2,m-3,m-4,m-5",
+           "{\"batchItemFailures\":[{\"itemIdentifier\":\"m-1\"},{\"itemIdentifier\":\"m-2\"},{\"itemIdentifier\":\"m-3\"},"
+           "{\"itemIdentifier\":\"m-4\"},{\"itemIdentifier\":\"m-5\"}]}");
+}
+END_TEST
+
+START_TEST(malformed_records_are_reported_with_a_reason)
+{
+    char *err, *out = answer(BATCH, "tests/events/sqs-batch.json", "", &err);
+    ck_assert_str_eq(out, "{\"batchItemFailures\":[{\"itemIdentifier\":\"m-4\"}]}");
+    ck_assert_ptr_nonnull(strstr(err, "record m-4: body is missing or not a string; reported as failed"));
+    free(out), free(err);
+}
+END_TEST
+
+START_TEST(what_cannot_be_reported_fails_the_whole_batch)
+{
+    char *err, *out = answer(BATCH, temp_file("{\"Records\": [{\"eventSource\": \"aws:sqs\", \"body\": \"x\"}]}"), "", &err);
+    ck_assert_ptr_nonnull(strstr(out, "\"errorType\":\"Runtime.InvalidBatch\""));
+    ck_assert_ptr_nonnull(strstr(out, "no identifier"));
+    free(out), free(err);
+    out = answer(BATCH, "tests/events/eventbridge.json", "", &err);
+    ck_assert_ptr_nonnull(strstr(out, "\"errorType\":\"Runtime.InvalidBatch\""));
+    ck_assert_ptr_nonnull(strstr(out, "not eventbridge"));
+    free(out), free(err);
+}
+END_TEST
+
+START_TEST(a_crash_on_one_record_still_answers)
+{
+    struct run r;
+    const char *args[] = {"invoke", "--env", "BATCH_CRASH=m-2", "--event", "tests/events/sqs-batch.json", "--event",
+                          "tests/events/sqs-fifo.json", "--", BATCH, NULL};
+    run_local(args, 20, &r);
+    ck_assert_int_eq(r.status, 0);
+    const char *want = "{\"batchItemFailures\":[{\"itemIdentifier\":\"m-2\"},{\"itemIdentifier\":\"m-3\"},"
+                       "{\"itemIdentifier\":\"m-4\"},{\"itemIdentifier\":\"m-5\"}]}\n"
+                       "{\"batchItemFailures\":[]}\n";
+    ck_assert_msg(strcmp(r.out, want) == 0, "got %s", r.out);
+    ck_assert_ptr_nonnull(strstr(r.err, "record m-2 crashed the handler (Segmentation fault)"));
+    ck_assert_int_eq(count_lines(r.err, "Init Duration"), 2); /* the crashed process was replaced */
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(sqs_batch_example)
+{
+    expect(SQS_EXAMPLE, "examples/sqs-batch/events/mixed-batch.json", "",
+           "{\"batchItemFailures\":[{\"itemIdentifier\":\"m-2\"},{\"itemIdentifier\":\"m-3\"},{\"itemIdentifier\":\"m-4\"}]}");
+    expect(SQS_EXAMPLE, "examples/sqs-batch/events/all-good.json", "", "{\"batchItemFailures\":[]}");
+    /* another source's batch: the example's SQS accessors find no body and fail each record */
+    expect(SQS_EXAMPLE, "tests/events/kinesis.json", "",
+           "{\"batchItemFailures\":[{\"itemIdentifier\":\"49590338271490256608559692538361571095921575989136588801\"},"
+           "{\"itemIdentifier\":\"49590338271490256608559692538361571095921575989136588802\"}]}");
+}
+END_TEST
+
+START_TEST(event_summary_names_every_source)
+{
+    static const struct {
+        const char *file, *want;
+    } cases[] = {
+        {"tests/events/s3-keys.json", "{\"source\":\"s3\",\"records\":2,\"ids\":[\"My Docs/r\xc3\xa9sum\xc3\xa9 (2026).pdf\",\"a+b%25\"]}"},
+        {"tests/events/schedule.json", "{\"source\":\"schedule\",\"records\":1,\"ids\":[\"sch-1\"]}"},
+        {"tests/events/sqs-fifo.json", "{\"source\":\"sqs\",\"records\":4,\"ids\":[\"f-1\",\"f-2\",\"f-3\",\"f-4\"]}"},
+        {"examples/hello/events/ada.json", "{\"source\":\"unknown\",\"records\":0,\"ids\":[]}"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        expect(build_path("examples/event-summary/bootstrap"), cases[i].file, "", cases[i].want);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("batch");
+    TCase *tc = tcase_create("batch");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, identifiers_per_source);
+    tcase_add_test(tc, fifo_stops_at_the_first_failure);
+    tcase_add_test(tc, every_record_failing_is_still_well_formed);
+    tcase_add_test(tc, malformed_records_are_reported_with_a_reason);
+    tcase_add_test(tc, what_cannot_be_reported_fails_the_whole_batch);
+    tcase_add_test(tc, a_crash_on_one_record_still_answers);
+    tcase_add_test(tc, sqs_batch_example);
+    tcase_add_test(tc, event_summary_names_every_source);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
