@@ -67,6 +67,7 @@ int slsrt__invocation_from_head(slsrt_invocation *inv, const slsrt__http_head *h
 void slsrt__invocation_reset(slsrt_invocation *inv)
 {
     slsrt_runtime *rt = inv->rt;
+    slsrt__worker *worker = inv->worker;
     json_decref(inv->event_json);
     json_decref(inv->client_context);
     json_decref(inv->cognito_identity);
@@ -76,6 +77,7 @@ void slsrt__invocation_reset(slsrt_invocation *inv)
     free(inv->pending_error_message);
     memset(inv, 0, sizeof *inv);
     inv->rt = rt;
+    inv->worker = worker;
 }
 
 void slsrt__invocation_set_error(slsrt_invocation *inv, const char *type, const char *message)

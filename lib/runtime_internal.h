@@ -2,6 +2,8 @@
 #ifndef SLSRT_RUNTIME_INTERNAL_H
 #define SLSRT_RUNTIME_INTERNAL_H
 
+#include <pthread.h>
+
 #include <slsrt/runtime.h>
 #include <slsrt/xray.h>
 
@@ -13,8 +15,11 @@
 /* Request ids are UUIDs; anything longer is not from Lambda. */
 #define SLSRT__MAX_REQUEST_ID 128
 
+typedef struct slsrt__worker slsrt__worker;
+
 struct slsrt_invocation {
     slsrt_runtime *rt;
+    slsrt__worker *worker;
     char request_id[SLSRT__MAX_REQUEST_ID];
     int64_t deadline_ms;
     /* Header values, borrowed from the client's receive buffer. */
@@ -35,6 +40,7 @@ struct slsrt_invocation {
 };
 
 struct slsrt_response {
+    slsrt__worker *worker;
     slsrt__buf body;
     json_t *json;
     char *content_type; /* NULL: application/json */
@@ -58,10 +64,24 @@ struct slsrt_runtime {
     /* _X_AMZN_TRACE_ID lives in this buffer, put into environ once. */
     char *trace_env;
     int trace_env_set;
+    slsrt__worker *workers; /* max_concurrency of them; workers[0] runs on the main thread */
+    int nworkers;
+};
+
+/* One loop serving invocations, with its own connection to the Runtime API. */
+struct slsrt__worker {
+    slsrt_runtime *rt;
     slsrt__rapi api;
     slsrt_invocation inv;
     slsrt_response res;
+    pthread_t thread;
 };
+
+/* worker.c */
+enum step { STEP_GO_ON, STEP_EXIT };
+int slsrt__worker_serve(slsrt__worker *w);
+/* Post an error for the worker's invocation, or an init error when it has none. */
+enum step slsrt__worker_post_error(slsrt__worker *w, const char *type, const char *message);
 
 /* invocation.c */
 int slsrt__invocation_from_head(slsrt_invocation *inv, const slsrt__http_head *head);

@@ -1,0 +1,217 @@
+/*
+ * worker.c - one worker's loop: /next, the handler, /response or /error.
+ *
+ * What each Runtime API answer means for the loop (see DESIGN.md):
+ *   202 go on; 400 and 410 log and go on; 413 go on (Lambda has the error);
+ *   403 and 500 exit, the sandbox is in a state we cannot serve from;
+ *   connection refused exits, a dropped connection is retried on /next only.
+ * With AWS_LAMBDA_MAX_CONCURRENCY above 1 several workers run this loop at
+ * once, each with its own connection, invocation and response.
+ */
+#include "runtime_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+
+/* Consecutive failed /next calls tolerated before giving up. */
+#define MAX_NEXT_FAILURES 3
+
+/* "response for <id>" and the like, for log lines. */
+static const char *post_name(slsrt__worker *w, const char *kind, char *buf, size_t n)
+{
+    if (!w->inv.request_id[0])
+        return kind;
+    snprintf(buf, n, "%s for %s", kind, w->inv.request_id);
+    return buf;
+}
+
+/*
+ * What a Runtime API status means after a post; logs every non-202.
+ * `kind` names the post: "response", "error" or "init error".
+ */
+static enum step after_post(slsrt__worker *w, const char *kind, int rc)
+{
+    if (rc == SLSRT_OK && w->api.head.status == 202)
+        return STEP_GO_ON;
+    char name[SLSRT__MAX_REQUEST_ID + 32];
+    const char *what = post_name(w, kind, name, sizeof name);
+    if (rc == SLSRT_EIO && w->api.fd < 0 && strstr(w->api.error, "connect:")) {
+        slsrt__log(SLSRT__LOG_FATAL, "cannot post the %s: %s; exiting", what, w->api.error);
+        return STEP_EXIT;
+    }
+    if (rc != SLSRT_OK) {
+        slsrt__log(SLSRT__LOG_ERROR, "posting the %s failed, it may be lost: %s", what, w->api.error);
+        return STEP_GO_ON;
+    }
+    int status = w->api.head.status;
+    const char *body = w->api.body ? w->api.body : "";
+    switch (status) {
+    case 400:
+        slsrt__log(SLSRT__LOG_ERROR, "Runtime API rejected the %s (400): %.200s", what, body);
+        return STEP_GO_ON;
+    case 410:
+        slsrt__log(SLSRT__LOG_WARN, "the %s came after the invocation timed out (410)", what);
+        return STEP_GO_ON;
+    case 413:
+        slsrt__log(SLSRT__LOG_ERROR, "the %s is over Lambda's payload limit (413)", what);
+        return STEP_GO_ON;
+    case 403:
+        slsrt__log(SLSRT__LOG_FATAL, "Runtime API refused the %s as an invalid state transition (403): %.200s; exiting",
+                   what, body);
+        return STEP_EXIT;
+    default:
+        if (status >= 500) {
+            slsrt__log(SLSRT__LOG_FATAL, "Runtime API failed on the %s (%d): %.200s; exiting", what, status, body);
+            return STEP_EXIT;
+        }
+        slsrt__log(SLSRT__LOG_ERROR, "unexpected status %d for the %s: %.200s", status, what, body);
+        return STEP_GO_ON;
+    }
+}
+
+static int begin_post(slsrt__worker *w, const char *path_prefix, const char *suffix)
+{
+    char path[64 + SLSRT__MAX_REQUEST_ID];
+    size_t n = strlen(path_prefix);
+    memcpy(path, path_prefix, n);
+    strcpy(path + n, w->inv.request_id);
+    strcat(path + n, suffix);
+    int rc = slsrt__rapi_begin(&w->api, "POST", path);
+    if (rc == SLSRT_OK && w->inv.invocation_id)
+        rc = slsrt__rapi_header(&w->api, "Lambda-Runtime-Invocation-Id", w->inv.invocation_id);
+    return rc;
+}
+
+/* Post an error document to `path` (init error when the id is empty). */
+enum step slsrt__worker_post_error(slsrt__worker *w, const char *type, const char *message)
+{
+    int init = w->inv.request_id[0] == '\0';
+    slsrt__log(SLSRT__LOG_ERROR, "%s %s: %s", init ? "init failed with" : "invocation failed with", type,
+               message ? message : "");
+    char *doc = slsrt__error_body(type, message);
+    int rc = init ? slsrt__rapi_begin(&w->api, "POST", "/runtime/init/error")
+                  : begin_post(w, "/runtime/invocation/", "/error");
+    if (rc == SLSRT_OK)
+        rc = slsrt__rapi_header(&w->api, "Lambda-Runtime-Function-Error-Type", type);
+    if (rc == SLSRT_OK)
+        rc = slsrt__rapi_header(&w->api, "Content-Type", "application/json");
+    if (rc == SLSRT_OK)
+        rc = doc ? slsrt__rapi_send(&w->api, doc, strlen(doc), 0) : SLSRT_ENOMEM;
+    free(doc);
+    return after_post(w, init ? "init error" : "error", rc);
+}
+
+static enum step post_result(slsrt__worker *w, int handler_rc)
+{
+    slsrt_invocation *inv = &w->inv;
+    slsrt_response *res = &w->res;
+    if (handler_rc != 0 || slsrt__response_failed(res)) {
+        if (res->error_type)
+            return slsrt__worker_post_error(w, res->error_type, res->error_message);
+        if (inv->pending_error_type)
+            return slsrt__worker_post_error(w, inv->pending_error_type, inv->pending_error_message);
+        char msg[96];
+        snprintf(msg, sizeof msg, "the handler returned %d (%s)", handler_rc, slsrt_strerror(handler_rc));
+        return slsrt__worker_post_error(w, "Function.HandlerError", msg);
+    }
+    if (slsrt__response_finish(res))
+        return slsrt__worker_post_error(w, "Runtime.SerializationError", "the response could not be serialized");
+    if (res->body.len > SLSRT__MAX_RESPONSE) {
+        char msg[128];
+        snprintf(msg, sizeof msg,
+                 "Response payload size (%zu bytes) exceeded maximum allowed payload size (%u bytes).",
+                 res->body.len, SLSRT__MAX_RESPONSE);
+        return slsrt__worker_post_error(w, "Function.ResponseSizeTooLarge", msg);
+    }
+    int rc = begin_post(w, "/runtime/invocation/", "/response");
+    if (rc == SLSRT_OK)
+        rc = slsrt__rapi_header(&w->api, "Content-Type",
+                                res->content_type ? res->content_type : "application/json");
+    if (rc == SLSRT_OK)
+        rc = slsrt__rapi_send(&w->api, res->body.data, res->body.len, 0);
+    return after_post(w, "response", rc);
+}
+
+static void pause_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/*
+ * Wait for the next invocation and fill w->inv.  STEP_GO_ON with an empty
+ * request id means "nothing to serve, ask again".
+ */
+static enum step next_invocation(slsrt__worker *w, int *failures)
+{
+    slsrt__invocation_reset(&w->inv);
+    int rc = slsrt__rapi_begin(&w->api, "GET", "/runtime/invocation/next");
+    if (rc == SLSRT_OK)
+        rc = slsrt__rapi_send(&w->api, NULL, 0, 1);
+    if (rc == SLSRT_EIO && strstr(w->api.error, "connect:")) {
+        slsrt__log(SLSRT__LOG_FATAL, "cannot reach the Runtime API: %s; exiting", w->api.error);
+        return STEP_EXIT;
+    }
+    if (w->api.reconnected)
+        slsrt__log(SLSRT__LOG_WARN, "the Runtime API dropped the connection of /next; asked again on a new one");
+    int status = rc == SLSRT_OK || rc == SLSRT_ETOOBIG ? w->api.head.status : 0;
+    if (status == 200 && slsrt__invocation_from_head(&w->inv, &w->api.head) == SLSRT_OK) {
+        *failures = 0;
+        if (rc == SLSRT_ETOOBIG)
+            slsrt__invocation_set_error(&w->inv, "Runtime.EventTooLarge",
+                                        "the event is larger than the runtime accepts (32 MiB)");
+        w->inv.event = rc == SLSRT_OK ? w->api.body : "";
+        w->inv.event_len = rc == SLSRT_OK ? w->api.body_len : 0;
+        return STEP_GO_ON;
+    }
+    if (status == 403 || status >= 500) {
+        slsrt__log(SLSRT__LOG_FATAL, "Runtime API answered /next with %d: %.200s; exiting", status,
+                   w->api.body ? w->api.body : "");
+        return STEP_EXIT;
+    }
+    if (status == 200)
+        slsrt__log(SLSRT__LOG_ERROR, "/next answered without a valid Lambda-Runtime-Aws-Request-Id");
+    else if (status)
+        slsrt__log(SLSRT__LOG_ERROR, "Runtime API answered /next with %d: %.200s", status,
+                   w->api.body ? w->api.body : "");
+    else
+        slsrt__log(SLSRT__LOG_ERROR, "/next failed: %s", w->api.error);
+    if (++*failures >= MAX_NEXT_FAILURES) {
+        slsrt__log(SLSRT__LOG_FATAL, "/next failed %d times in a row; exiting", *failures);
+        return STEP_EXIT;
+    }
+    pause_ms(50L * *failures);
+    return STEP_GO_ON;
+}
+
+int slsrt__worker_serve(slsrt__worker *w)
+{
+    slsrt_runtime *rt = w->rt;
+    int failures = 0;
+    for (;;) {
+        if (next_invocation(w, &failures) == STEP_EXIT)
+            return 1;
+        slsrt_invocation *inv = &w->inv;
+        if (!inv->request_id[0])
+            continue;
+        if (rt->max_concurrency == 1)
+            slsrt__trace_env_update(rt, inv->trace_id);
+        slsrt__log_set_context(inv->request_id, inv->trace_id);
+        slsrt__response_reset(&w->res);
+        int rc = inv->pending_error_type ? SLSRT_ETOOBIG : rt->handler(inv, &w->res);
+        slsrt__spans_end_all(inv);
+        slsrt__metrics_flush(inv, __atomic_fetch_add(&rt->served, 1, __ATOMIC_RELAXED) == 0);
+        enum step step = post_result(w, rc);
+        slsrt__log_set_context(NULL, NULL);
+        if (step == STEP_EXIT)
+            return 1;
+        if (rt->exit_after_post) {
+            slsrt__log(SLSRT_LOG_FATAL, "exiting after a crash was caught; Lambda starts a new sandbox");
+            return 1;
+        }
+    }
+}
