@@ -15,12 +15,18 @@ HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2
 ifeq ($(SAN),1)
 HARDEN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 endif
+ifeq ($(SAN),thread)
+HARDEN := -fsanitize=thread -fno-omit-frame-pointer
+endif
 # No build paths in the binaries: the same source gives the same bytes.
 REPRO := -ffile-prefix-map=$(CURDIR)=.
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(HARDEN) $(REPRO) -Iinclude -pthread
 LDHARDEN := -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--as-needed
 ifeq ($(SAN),1)
 LDHARDEN += -fsanitize=address,undefined
+endif
+ifeq ($(SAN),thread)
+LDHARDEN += -fsanitize=thread
 endif
 
 JANSSON_CFLAGS := $(shell pkg-config --cflags jansson 2>/dev/null)
@@ -50,7 +56,7 @@ INTEG_BINS := $(INTEG_TESTS:%=$(BUILD)/tests/integration/%)
 TEST_SUPPORT := tests/support/harness.c
 PUBLIC_HEADERS := $(wildcard include/slsrt/*.h)
 
-.PHONY: all lib examples tools tests deps run check test-run check-asan gates bench install clean
+.PHONY: all lib examples tools tests deps run check test-run check-asan check-tsan gates bench install clean
 all: lib tools examples
 
 deps:
@@ -124,6 +130,15 @@ test-run: tests
 check-asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 test-run
 
+# The library and a concurrent function under ThreadSanitizer, served by this
+# build's emulator; any race report fails the test.
+check-tsan: tests
+	@$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread build/tsan/lib/libslsrt.so \
+	    build/tsan/tests/functions/concurrent/bootstrap
+	@echo "== $(BUILD)/tests/integration/test_concurrency (ThreadSanitizer)"
+	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" SLSRT_LOCAL=$(BUILD)/bin/slsrt-local BUILD=build/tsan \
+	    $(BUILD)/tests/integration/test_concurrency
+
 # Release gates on what ships: ABI, exports, glibc, hardening (scripts/check-*),
 # and a test that each gate refuses what it guards against.
 gates: all
@@ -137,6 +152,7 @@ check: deps
 	@$(MAKE) --no-print-directory test-run
 	@$(MAKE) --no-print-directory gates
 	@$(MAKE) --no-print-directory check-asan
+	@$(MAKE) --no-print-directory check-tsan
 
 # ---- the two commands and the benchmark --------------------------------
 run: deps

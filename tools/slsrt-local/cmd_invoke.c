@@ -5,6 +5,7 @@
  */
 #include "emu.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +33,73 @@ static char *read_file(const char *path, size_t *len)
     return data;
 }
 
+/* --concurrency N: the events run N at a time; results print in event order. */
+struct parallel {
+    struct emu *e;
+    char **events;
+    size_t *lens, n, next;
+    struct invocation *results;
+    pthread_mutex_t mu;
+};
+
+static void *invoker(void *arg)
+{
+    struct parallel *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        size_t i = p->next++;
+        pthread_mutex_unlock(&p->mu);
+        if (i >= p->n)
+            return NULL;
+        emu_invoke(p->e, &p->results[i], p->events[i], p->lens[i]);
+        report_end(p->e, &p->results[i]);
+    }
+}
+
+static int invoke_parallel(struct emu *e, char **events, size_t *lens, size_t n)
+{
+    struct parallel p = {.e = e, .events = events, .lens = lens, .n = n, .results = calloc(n, sizeof *p.results)};
+    pthread_mutex_init(&p.mu, NULL);
+    int nthreads = e->opt->concurrency;
+    pthread_t threads[64];
+    for (int t = 0; t < nthreads; t++)
+        pthread_create(&threads[t], NULL, invoker, &p);
+    for (int t = 0; t < nthreads; t++)
+        pthread_join(threads[t], NULL);
+    for (size_t i = 0; i < n; i++) {
+        fwrite(p.results[i].result ? p.results[i].result : "", 1, p.results[i].result_len, stdout);
+        fputc('\n', stdout);
+        invocation_free(&p.results[i]);
+    }
+    fflush(stdout);
+    free(p.results);
+    pthread_mutex_destroy(&p.mu);
+    return 0;
+}
+
 int cmd_invoke(struct emu *e, const char *const *events, size_t nevents, int repeat)
 {
+    if (e->opt->concurrency > 1) {
+        size_t n = nevents * (size_t)repeat;
+        char **data = calloc(n, sizeof *data);
+        size_t *lens = calloc(n, sizeof *lens);
+        for (size_t i = 0; i < nevents; i++) {
+            if (!(data[i] = read_file(events[i], &lens[i]))) {
+                emu_log("slsrt-local: cannot read event %s", events[i]);
+                return 2;
+            }
+            for (int r = 1; r < repeat; r++) {
+                data[i + nevents * (size_t)r] = data[i];
+                lens[i + nevents * (size_t)r] = lens[i];
+            }
+        }
+        int rc = invoke_parallel(e, data, lens, n);
+        for (size_t i = 0; i < nevents; i++)
+            free(data[i]);
+        free(data);
+        free(lens);
+        return rc;
+    }
     int failed = 0;
     for (size_t i = 0; i < nevents; i++) {
         size_t len;

@@ -9,13 +9,14 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct serve {
     struct emu *e;
-    pthread_mutex_t one_at_a_time;
+    sem_t slots; /* --concurrency invocations at a time */
 };
 
 struct body {
@@ -54,9 +55,9 @@ static enum MHD_Result invoke(struct serve *s, struct MHD_Connection *c, struct 
         return ok;
     }
     struct invocation inv;
-    pthread_mutex_lock(&s->one_at_a_time);
+    sem_wait(&s->slots);
     emu_invoke(s->e, &inv, b->data ? b->data : "", b->len);
-    pthread_mutex_unlock(&s->one_at_a_time);
+    sem_post(&s->slots);
     report_end(s->e, &inv);
     enum MHD_Result ok = answer(c, 200, inv.result ? inv.result : "", inv.result_len, inv.content_type, inv.is_error);
     invocation_free(&inv);
@@ -109,7 +110,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **ctx, enum M
 int cmd_serve(struct emu *e, int port)
 {
     struct serve s = {.e = e};
-    pthread_mutex_init(&s.one_at_a_time, NULL);
+    sem_init(&s.slots, 0, (unsigned)e->opt->concurrency);
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     struct MHD_Daemon *d = MHD_start_daemon(
@@ -134,6 +135,6 @@ int cmd_serve(struct emu *e, int port)
     emu_log("slsrt-local: stopping");
     emu_shutdown(e); /* ends an invocation in flight before its thread is joined */
     MHD_stop_daemon(d);
-    pthread_mutex_destroy(&s.one_at_a_time);
+    sem_destroy(&s.slots);
     return 0;
 }

@@ -1,8 +1,9 @@
 /*
  * emu.h - slsrt-local, the local Lambda emulator: shared state.
  *
- * One sandbox (the bootstrap process) serves one invocation at a time.
- * The Runtime API server threads and the invoker meet on `mu`/`cv`.
+ * One sandbox (the bootstrap process) serves up to --concurrency
+ * invocations at a time.  The Runtime API server threads and the invokers
+ * meet on `mu`/`cv`.
  */
 #ifndef SLSRT_LOCAL_EMU_H
 #define SLSRT_LOCAL_EMU_H
@@ -30,7 +31,7 @@ struct fault {
 struct options {
     const char *function_name, *region, *handler, *layer_dir;
     const char *log_format, *log_level, *client_context, *cognito_identity, *tenant_id;
-    int memory_mb;
+    int memory_mb, concurrency;
     double timeout_s;
     int send_invocation_id, send_trace, trace_sampled, quiet;
     char **env;  /* extra KEY=VALUE pairs */
@@ -43,6 +44,8 @@ struct options {
 enum inv_state { INV_QUEUED, INV_RUNNING, INV_DONE };
 
 struct invocation {
+    struct invocation *next; /* in emu.inflight */
+    unsigned generation;     /* of the sandbox running it */
     char id[40], invocation_id[40], trace_id[128];
     const char *event;
     size_t event_len;
@@ -77,10 +80,13 @@ struct emu {
     int64_t init_error_us;
     char init_error_type[128];
     char log_stream[96];
-    struct invocation *current;
+    struct invocation *inflight; /* queued and running, oldest first */
+    unsigned generation;  /* counts sandboxes started */
     unsigned served;      /* invocations this sandbox picked up */
     unsigned calls[CALL_COUNT]; /* over the emulator's life: --fault @N counts these */
     unsigned violations;  /* contract breaches seen from the runtime */
+    char done_ids[16][40]; /* recently answered, to catch a second answer */
+    unsigned done_next;
 };
 
 /* rapi_server.c */

@@ -107,6 +107,33 @@ static void wait_until(struct emu *e, int64_t deadline_us)
     pthread_cond_timedwait(&e->cv, &e->mu, &ts);
 }
 
+static void unlink_inflight(struct emu *e, struct invocation *inv)
+{
+    for (struct invocation **p = &e->inflight; *p; p = &(*p)->next)
+        if (*p == inv) {
+            *p = inv->next;
+            return;
+        }
+}
+
+static void append_inflight(struct emu *e, struct invocation *inv)
+{
+    struct invocation **p = &e->inflight;
+    while (*p)
+        p = &(*p)->next;
+    *p = inv;
+}
+
+/* No sandbox any more (it died or was killed): what becomes of inv. */
+static void after_sandbox(struct emu *e, struct invocation *inv, int *respawned)
+{
+    /* A runtime that served and then exited between invocations: as Lambda
+     * does, a queued invocation gets a new sandbox. */
+    if (inv->state == INV_QUEUED && e->served && !e->init_error && !(*respawned)++ && sandbox_spawn(e) == 0)
+        return;
+    on_exit_or_init_error(e, inv);
+}
+
 void emu_invoke(struct emu *e, struct invocation *inv, const char *event, size_t len)
 {
     const struct options *o = e->opt;
@@ -133,25 +160,28 @@ void emu_invoke(struct emu *e, struct invocation *inv, const char *event, size_t
         return;
     }
     inv->state = INV_QUEUED;
-    e->current = inv;
+    append_inflight(e, inv);
     pthread_cond_broadcast(&e->cv);
     int64_t queued_us = now_us();
     int respawned = 0;
 
     while (inv->state != INV_DONE) {
+        if (!e->pid) {
+            after_sandbox(e, inv, &respawned);
+            continue;
+        }
+        if (inv->state == INV_RUNNING && inv->generation != e->generation) {
+            on_exit_or_init_error(e, inv); /* its sandbox died and another started */
+            continue;
+        }
         int64_t limit_us = inv->state == INV_RUNNING ? inv->start_us + (int64_t)(o->timeout_s * 1e6)
                            : e->init_done_us         ? queued_us + (int64_t)(o->timeout_s * 1e6)
                                                      : e->spawn_us + EMU_INIT_TIMEOUT_MS * 1000LL;
         /* After an init error the runtime exits; Lambda resets the sandbox if not. */
         if (e->init_error && inv->state == INV_QUEUED && now_us() - e->init_error_us > INIT_ERROR_GRACE_US)
             sandbox_kill(e);
-        if (sandbox_reap(e)) {
-            /* A runtime that served and then exited between invocations: as
-             * Lambda does, the next invocation gets a new sandbox. */
-            if (inv->state == INV_QUEUED && e->served && !e->init_error && !respawned++ && sandbox_spawn(e) == 0)
-                continue;
-            on_exit_or_init_error(e, inv);
-        }
+        else if (sandbox_reap(e))
+            continue;
         else if (now_us() >= limit_us)
             on_timeout(e, inv);
         else
@@ -163,6 +193,8 @@ void emu_invoke(struct emu *e, struct invocation *inv, const char *event, size_t
     }
     if (e->pid)
         inv->max_rss_kb = sandbox_max_rss_kb(e->pid);
-    e->current = NULL;
+    unlink_inflight(e, inv);
+    snprintf(e->done_ids[e->done_next++ % 16], sizeof e->done_ids[0], "%s", inv->id);
+    pthread_cond_broadcast(&e->cv);
     pthread_mutex_unlock(&e->mu);
 }

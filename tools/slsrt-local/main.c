@@ -42,6 +42,9 @@ static void usage(FILE *out)
           "  --no-invocation-id    do not send Lambda-Runtime-Invocation-Id\n"
           "  --fault SPEC          CALL:ACTION[@N|@N+|@N-M], CALL one of next, response,\n"
           "                        error, init-error; ACTION a status, drop or delay=MS\n"
+          "  --concurrency N       up to N invocations at once (Lambda Managed Instances):\n"
+          "                        sets AWS_LAMBDA_MAX_CONCURRENCY; invoke runs the events\n"
+          "                        N at a time, serve takes N requests at a time\n"
           "  --quiet               no START/END/REPORT lines\n",
           out);
 }
@@ -78,7 +81,7 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    struct options o = {.region = "us-east-1", .handler = "bootstrap", .memory_mb = 128, .timeout_s = 3,
+    struct options o = {.region = "us-east-1", .handler = "bootstrap", .memory_mb = 128, .timeout_s = 3, .concurrency = 1,
                         .send_invocation_id = 1, .send_trace = 1};
     const char **events = calloc((size_t)argc, sizeof *events);
     o.env = calloc((size_t)argc, sizeof *o.env);
@@ -86,7 +89,7 @@ int main(int argc, char **argv)
     size_t nevents = 0;
     int port = 9000, repeat = 1, status = 2;
     enum { O_EVENT = 1, O_REPEAT, O_PORT, O_TIMEOUT, O_MEMORY, O_NAME, O_REGION, O_HANDLER, O_ENV,
-           O_LOGFMT, O_LOGLVL, O_LAYER, O_CC, O_COGNITO, O_TENANT, O_SAMPLED, O_NOTRACE, O_NOINVID, O_FAULT, O_QUIET };
+           O_LOGFMT, O_LOGLVL, O_LAYER, O_CC, O_COGNITO, O_TENANT, O_SAMPLED, O_NOTRACE, O_NOINVID, O_FAULT, O_QUIET, O_CONCURRENCY };
     static const struct option longopts[] = {
         {"event", 1, 0, O_EVENT}, {"repeat", 1, 0, O_REPEAT}, {"port", 1, 0, O_PORT},
         {"timeout", 1, 0, O_TIMEOUT}, {"memory", 1, 0, O_MEMORY}, {"function-name", 1, 0, O_NAME},
@@ -94,7 +97,7 @@ int main(int argc, char **argv)
         {"log-format", 1, 0, O_LOGFMT}, {"log-level", 1, 0, O_LOGLVL}, {"layer", 1, 0, O_LAYER},
         {"client-context", 1, 0, O_CC}, {"cognito-identity", 1, 0, O_COGNITO}, {"tenant-id", 1, 0, O_TENANT},
         {"trace-sampled", 0, 0, O_SAMPLED}, {"no-trace-header", 0, 0, O_NOTRACE}, {"no-invocation-id", 0, 0, O_NOINVID}, {"fault", 1, 0, O_FAULT},
-        {"quiet", 0, 0, O_QUIET}, {0, 0, 0, 0}};
+        {"quiet", 0, 0, O_QUIET}, {"concurrency", 1, 0, O_CONCURRENCY}, {0, 0, 0, 0}};
     int c;
     optind = 2;
     while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
@@ -124,6 +127,7 @@ int main(int argc, char **argv)
         case O_NOTRACE: o.send_trace = 0; break;
         case O_NOINVID: o.send_invocation_id = 0; break;
         case O_QUIET: o.quiet = 1; break;
+        case O_CONCURRENCY: o.concurrency = atoi(optarg); break;
         case O_FAULT:
             if (fault_parse(optarg, &o.faults[o.nfaults]) != 0) {
                 fprintf(stderr, "slsrt-local: bad --fault '%s' (CALL:ACTION[@N|@N+|@N-M])\n", optarg);
@@ -136,7 +140,8 @@ int main(int argc, char **argv)
     }
     if (optind < argc && strcmp(argv[optind], "--") == 0)
         optind++;
-    if (optind >= argc || (!serve && nevents == 0) || repeat < 1 || o.timeout_s <= 0 || o.memory_mb <= 0) {
+    if (optind >= argc || (!serve && nevents == 0) || repeat < 1 || o.timeout_s <= 0 || o.memory_mb <= 0 ||
+        o.concurrency < 1 || o.concurrency > 64) {
         usage(stderr);
         goto out;
     }

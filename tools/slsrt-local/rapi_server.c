@@ -108,25 +108,43 @@ static void add_header(struct MHD_Response *r, const char *name, const char *val
         MHD_add_response_header(r, name, value);
 }
 
+static struct invocation *first_in(struct emu *e, enum inv_state state)
+{
+    for (struct invocation *i = e->inflight; i; i = i->next)
+        if (i->state == state)
+            return i;
+    return NULL;
+}
+
+static struct invocation *find(struct emu *e, const char *id)
+{
+    for (struct invocation *i = e->inflight; i; i = i->next)
+        if (strcmp(i->id, id) == 0)
+            return i;
+    return NULL;
+}
+
 static enum MHD_Result serve_next(struct emu *e, struct MHD_Connection *c)
 {
     enum MHD_Result ret;
     e->calls[CALL_NEXT]++;
     if (!e->init_done_us)
         e->init_done_us = now_us();
-    if (e->current && e->current->state == INV_RUNNING)
-        violation(e, e->current, "/next was called before the running invocation was answered");
+    struct invocation *running = first_in(e, INV_RUNNING);
+    if (e->opt->concurrency == 1 && running)
+        violation(e, running, "/next was called before the running invocation was answered");
     if (inject(e, CALL_NEXT, c, &ret))
         return ret;
 
-    while (!e->stopping && !(e->current && e->current->state == INV_QUEUED))
+    struct invocation *inv;
+    while (!e->stopping && !(inv = first_in(e, INV_QUEUED)))
         pthread_cond_wait(&e->cv, &e->mu);
     if (e->stopping)
         return MHD_NO;
 
-    struct invocation *inv = e->current;
     const struct options *o = e->opt;
     inv->state = INV_RUNNING;
+    inv->generation = e->generation;
     e->served++;
     inv->start_us = now_us();
     inv->deadline_ms = now_ms() + (int64_t)(o->timeout_s * 1000);
@@ -157,15 +175,18 @@ static enum MHD_Result serve_result(struct emu *e, struct MHD_Connection *c, con
                                     enum api_call call, struct upload *up)
 {
     enum MHD_Result ret;
-    struct invocation *inv = e->current;
+    struct invocation *inv = find(e, id);
     e->calls[call]++;
-    if (!inv || strcmp(inv->id, id) != 0 || inv->state == INV_QUEUED)
-        return reply_error(c, 400, "InvalidRequestID", "Invalid request ID");
-    if (inv->state == INV_DONE) {
+    int answered = inv && inv->state == INV_DONE;
+    for (unsigned i = 0; i < 16 && !inv; i++)
+        answered |= strcmp(e->done_ids[i], id) == 0;
+    if (answered) {
         violation(e, NULL, "a second result was posted for one invocation");
         return reply_error(c, 403, "InvalidStateTransition",
                            "State transition from Ready to InvocationErrorResponse failed");
     }
+    if (!inv || inv->state == INV_QUEUED)
+        return reply_error(c, 400, "InvalidRequestID", "Invalid request ID");
     const char *echoed = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Lambda-Runtime-Invocation-Id");
     if (inv->invocation_id[0] && !echoed)
         violation(e, NULL, "the invocation id was not echoed back");

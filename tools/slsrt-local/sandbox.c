@@ -112,6 +112,10 @@ static void build_env(struct emu *e, struct env *env)
     env_put(env, "LANG", "en_US.UTF-8");
     env_put(env, "AWS_LAMBDA_LOG_FORMAT", o->log_format);
     env_put(env, "AWS_LAMBDA_LOG_LEVEL", o->log_level);
+    if (o->concurrency > 1) {
+        snprintf(buf, sizeof buf, "%d", o->concurrency);
+        env_put(env, "AWS_LAMBDA_MAX_CONCURRENCY", buf);
+    }
     snprintf(buf, sizeof buf, "%s:%s/lib:%s/lib", task_root, task_root, layer);
     env_put(env, "LD_LIBRARY_PATH", buf);
     const char *path = getenv("PATH");
@@ -144,6 +148,7 @@ int sandbox_spawn(struct emu *e)
     e->spawn_us = now_us();
     e->cold = 1;
     e->served = 0;
+    e->generation++;
     pid_t pid = fork();
     if (pid < 0) {
         env_free(&env);
