@@ -154,10 +154,9 @@ int slsrt__rapi_header(slsrt__rapi *c, const char *name, const char *value)
     return SLSRT_OK;
 }
 
-static int send_all(slsrt__rapi *c, const void *body, size_t body_len)
+static int send_iov(slsrt__rapi *c, struct iovec *iov, int n)
 {
-    struct iovec iov[2] = {{c->out.data, c->out.len}, {(void *)body, body_len}};
-    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = body_len ? 2 : 1};
+    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = (size_t)n};
     while (msg.msg_iovlen) {
         ssize_t n = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
         if (n < 0) {
@@ -176,6 +175,12 @@ static int send_all(slsrt__rapi *c, const void *body, size_t body_len)
         }
     }
     return SLSRT_OK;
+}
+
+static int send_all(slsrt__rapi *c, const void *body, size_t body_len)
+{
+    struct iovec iov[2] = {{c->out.data, c->out.len}, {(void *)body, body_len}};
+    return send_iov(c, iov, body_len ? 2 : 1);
 }
 
 /* Read more bytes into c->in; 0 on EOF, <0 on error, else bytes read. */
@@ -288,4 +293,67 @@ int slsrt__rapi_send(slsrt__rapi *c, const void *body, size_t body_len, int idem
             return rc;
         c->reconnected = 1;
     }
+}
+
+/* A connection for a request that is never sent twice. */
+static int fresh_or_alive(slsrt__rapi *c)
+{
+    if (c->fd >= 0 && !connection_alive(c))
+        slsrt__rapi_close(c);
+    return c->fd >= 0 ? SLSRT_OK : connect_api(c);
+}
+
+int slsrt__rapi_send_head(slsrt__rapi *c)
+{
+    if (slsrt__buf_append_str(&c->out, "Transfer-Encoding: chunked\r\n\r\n"))
+        return fail(c, SLSRT_ENOMEM, "out of memory building a request");
+    c->body = NULL;
+    c->body_len = 0;
+    int rc = fresh_or_alive(c);
+    if (rc == SLSRT_OK)
+        rc = send_all(c, NULL, 0);
+    if (rc != SLSRT_OK)
+        slsrt__rapi_close(c);
+    return rc;
+}
+
+int slsrt__rapi_send_chunk(slsrt__rapi *c, const void *data, size_t len)
+{
+    if (c->fd < 0)
+        return fail(c, SLSRT_EIO, "the stream's connection is closed");
+    if (len == 0)
+        return SLSRT_OK; /* an empty chunk would end the body */
+    char size[24];
+    int n = snprintf(size, sizeof size, "%zx\r\n", len);
+    struct iovec iov[3] = {{size, (size_t)n}, {(void *)data, len}, {(void *)"\r\n", 2}};
+    int rc = send_iov(c, iov, 3);
+    if (rc != SLSRT_OK)
+        slsrt__rapi_close(c);
+    return rc;
+}
+
+int slsrt__rapi_end_chunks(slsrt__rapi *c, const char *const *trailers)
+{
+    slsrt__buf_clear(&c->out);
+    slsrt__buf_append(&c->out, "0\r\n", 3);
+    for (const char *const *t = trailers; t && t[0]; t += 2)
+        if (slsrt__rapi_header(c, t[0], t[1]))
+            return SLSRT_EINVAL;
+    if (slsrt__buf_append(&c->out, "\r\n", 2))
+        return fail(c, SLSRT_ENOMEM, "out of memory ending a stream");
+    if (c->fd < 0)
+        return fail(c, SLSRT_EIO, "the stream's connection is closed");
+    int rc = send_all(c, NULL, 0);
+    if (rc != SLSRT_OK)
+        slsrt__rapi_close(c);
+    return rc;
+}
+
+int slsrt__rapi_finish(slsrt__rapi *c)
+{
+    int got_bytes;
+    int rc = c->fd >= 0 ? read_response(c, &got_bytes) : fail(c, SLSRT_EIO, "the stream's connection is closed");
+    if (rc != SLSRT_OK)
+        slsrt__rapi_close(c);
+    return rc;
 }

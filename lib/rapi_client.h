@@ -47,4 +47,15 @@ int slsrt__rapi_header(slsrt__rapi *c, const char *name, const char *value);
  */
 int slsrt__rapi_send(slsrt__rapi *c, const void *body, size_t body_len, int idempotent);
 
+/*
+ * Streaming: send the request head with Transfer-Encoding: chunked now
+ * (after the headers added with slsrt__rapi_header), then chunks, then the
+ * end with trailers; slsrt__rapi_finish reads the response.  Never retried.
+ */
+int slsrt__rapi_send_head(slsrt__rapi *c);
+int slsrt__rapi_send_chunk(slsrt__rapi *c, const void *data, size_t len);
+/* The last chunk, then "Name: value" trailers (pairs; NULL-terminated array or NULL). */
+int slsrt__rapi_end_chunks(slsrt__rapi *c, const char *const *trailers);
+int slsrt__rapi_finish(slsrt__rapi *c);
+
 #endif

@@ -16,6 +16,8 @@ void slsrt__response_reset(slsrt_response *res)
     res->json = NULL;
     res->content_type = res->error_type = res->error_message = NULL;
     res->has_body = 0;
+    slsrt__stream_free(res->stream);
+    res->stream = NULL;
 }
 
 int slsrt__response_failed(const slsrt_response *res)
@@ -28,6 +30,8 @@ int slsrt_response_set_body(slsrt_response *res, const void *data, size_t len,
 {
     if (!res || (!data && len) || (content_type && strpbrk(content_type, "\r\n")))
         return SLSRT_EINVAL;
+    if (res->stream)
+        return SLSRT_ESTATE;
     char *type = NULL;
     if (content_type && !(type = strdup(content_type)))
         return SLSRT_ENOMEM;
@@ -52,6 +56,10 @@ int slsrt_response_set_json(slsrt_response *res, json_t *value)
     }
     if (!value)
         return SLSRT_ENOMEM;
+    if (res->stream) {
+        json_decref(value);
+        return SLSRT_ESTATE;
+    }
     json_decref(res->json);
     res->json = value;
     free(res->content_type);

@@ -46,6 +46,7 @@ struct slsrt_response {
     char *content_type; /* NULL: application/json */
     int has_body;
     char *error_type, *error_message;
+    struct slsrt_stream *stream; /* when the handler streams its response */
 };
 
 struct slsrt_runtime {
@@ -82,6 +83,14 @@ enum step { STEP_GO_ON, STEP_EXIT };
 int slsrt__worker_serve(slsrt__worker *w);
 /* Post an error for the worker's invocation, or an init error when it has none. */
 enum step slsrt__worker_post_error(slsrt__worker *w, const char *type, const char *message);
+/* Start "POST /runtime/invocation/<id><suffix>" with the invocation id header. */
+int slsrt__worker_begin_post(slsrt__worker *w, const char *suffix);
+/* What the Runtime API's answer to a post means; `kind` names it in logs. */
+enum step slsrt__worker_after_post(slsrt__worker *w, const char *kind, int rc);
+
+/* stream.c */
+enum step slsrt__stream_finish(slsrt__worker *w, int handler_rc);
+void slsrt__stream_free(struct slsrt_stream *s);
 
 /* invocation.c */
 int slsrt__invocation_from_head(slsrt_invocation *inv, const slsrt__http_head *head);

@@ -33,7 +33,7 @@ static const char *post_name(slsrt__worker *w, const char *kind, char *buf, size
  * What a Runtime API status means after a post; logs every non-202.
  * `kind` names the post: "response", "error" or "init error".
  */
-static enum step after_post(slsrt__worker *w, const char *kind, int rc)
+enum step slsrt__worker_after_post(slsrt__worker *w, const char *kind, int rc)
 {
     if (rc == SLSRT_OK && w->api.head.status == 202)
         return STEP_GO_ON;
@@ -73,10 +73,11 @@ static enum step after_post(slsrt__worker *w, const char *kind, int rc)
     }
 }
 
-static int begin_post(slsrt__worker *w, const char *path_prefix, const char *suffix)
+int slsrt__worker_begin_post(slsrt__worker *w, const char *suffix)
 {
+    static const char path_prefix[] = "/runtime/invocation/";
     char path[64 + SLSRT__MAX_REQUEST_ID];
-    size_t n = strlen(path_prefix);
+    size_t n = sizeof path_prefix - 1;
     memcpy(path, path_prefix, n);
     strcpy(path + n, w->inv.request_id);
     strcat(path + n, suffix);
@@ -94,7 +95,7 @@ enum step slsrt__worker_post_error(slsrt__worker *w, const char *type, const cha
                message ? message : "");
     char *doc = slsrt__error_body(type, message);
     int rc = init ? slsrt__rapi_begin(&w->api, "POST", "/runtime/init/error")
-                  : begin_post(w, "/runtime/invocation/", "/error");
+                  : slsrt__worker_begin_post(w, "/error");
     if (rc == SLSRT_OK)
         rc = slsrt__rapi_header(&w->api, "Lambda-Runtime-Function-Error-Type", type);
     if (rc == SLSRT_OK)
@@ -102,7 +103,7 @@ enum step slsrt__worker_post_error(slsrt__worker *w, const char *type, const cha
     if (rc == SLSRT_OK)
         rc = doc ? slsrt__rapi_send(&w->api, doc, strlen(doc), 0) : SLSRT_ENOMEM;
     free(doc);
-    return after_post(w, init ? "init error" : "error", rc);
+    return slsrt__worker_after_post(w, init ? "init error" : "error", rc);
 }
 
 static enum step post_result(slsrt__worker *w, int handler_rc)
@@ -127,13 +128,13 @@ static enum step post_result(slsrt__worker *w, int handler_rc)
                  res->body.len, SLSRT__MAX_RESPONSE);
         return slsrt__worker_post_error(w, "Function.ResponseSizeTooLarge", msg);
     }
-    int rc = begin_post(w, "/runtime/invocation/", "/response");
+    int rc = slsrt__worker_begin_post(w, "/response");
     if (rc == SLSRT_OK)
         rc = slsrt__rapi_header(&w->api, "Content-Type",
                                 res->content_type ? res->content_type : "application/json");
     if (rc == SLSRT_OK)
         rc = slsrt__rapi_send(&w->api, res->body.data, res->body.len, 0);
-    return after_post(w, "response", rc);
+    return slsrt__worker_after_post(w, "response", rc);
 }
 
 static void pause_ms(long ms)
@@ -205,7 +206,7 @@ int slsrt__worker_serve(slsrt__worker *w)
         int rc = inv->pending_error_type ? SLSRT_ETOOBIG : rt->handler(inv, &w->res);
         slsrt__spans_end_all(inv);
         slsrt__metrics_flush(inv, __atomic_fetch_add(&rt->served, 1, __ATOMIC_RELAXED) == 0);
-        enum step step = post_result(w, rc);
+        enum step step = w->res.stream ? slsrt__stream_finish(w, rc) : post_result(w, rc);
         slsrt__log_set_context(NULL, NULL);
         if (step == STEP_EXIT)
             return 1;

@@ -15,6 +15,11 @@
  * {"action": "metrics", "count": N, "values": M} N metrics, one with M values, and
  *                                                the statuses of refused calls
  * {"action": "span"}                             opens and ends a span
+ * {"action": "stream", "bytes": N, "chunk": C}   streams N bytes of 'x', C at a time
+ * {"action": "stream-fail"}                      streams, then slsrt_stream_fail
+ * {"action": "stream-fail-return"}               streams, then returns -1
+ * {"action": "stream-http"}                      an HTTP stream with status 201
+ * {"action": "stream-http-bad"}                  an HTTP stream with CR/LF in a header
  * anything else                                  echoed back
  * Init: PROBE_INIT=fail (slsrt_runtime_fail) or exit (exit(3) during init).
  */
@@ -87,6 +92,38 @@ static int metrics(slsrt_invocation *inv, slsrt_response *res, json_int_t count,
                        "otherUnitSameName", slsrt_metric(inv, "Many", 1, "Seconds"), "tooManyDimensions", too_many));
 }
 
+static int stream(slsrt_response *res, const char *action, json_int_t bytes, json_int_t chunk)
+{
+    if (strcmp(action, "stream-http") == 0 || strcmp(action, "stream-http-bad") == 0) {
+        json_t *headers = json_pack("{s:s, s:s}", "content-type", "text/plain",
+                                    "x-probe", strcmp(action, "stream-http") == 0 ? "yes" : "a\r\nInjected: 1");
+        json_t *cookies = json_pack("[s]", "session=1; Secure");
+        slsrt_stream *s = slsrt_response_stream_http(res, 201, headers, cookies);
+        json_decref(headers), json_decref(cookies);
+        if (!s)
+            return slsrt_response_set_json(res, json_pack("{s:n}", "stream"));
+        return slsrt_stream_write(s, "hello", 5);
+    }
+    slsrt_stream *s = slsrt_response_stream(res, "text/plain");
+    if (strcmp(action, "stream-fail") == 0) {
+        slsrt_stream_write(s, "partial", 7);
+        return slsrt_stream_fail(s, "Function.StreamBroke", "broke after %llu bytes",
+                                 (unsigned long long)slsrt_stream_bytes(s));
+    }
+    if (strcmp(action, "stream-fail-return") == 0) {
+        slsrt_stream_printf(s, "%s", "abc");
+        return -1;
+    }
+    char *buf = malloc((size_t)chunk);
+    memset(buf, 'x', (size_t)chunk);
+    for (json_int_t sent = 0; sent < bytes; sent += chunk)
+        if (slsrt_stream_write(s, buf, (size_t)(bytes - sent < chunk ? bytes - sent : chunk)) != SLSRT_OK)
+            break;
+    free(buf);
+    /* once streaming, a buffered answer is refused */
+    return slsrt_response_set_body(res, "x", 1, NULL) == SLSRT_ESTATE ? 0 : -1;
+}
+
 static int handler(slsrt_invocation *inv, slsrt_response *res)
 {
     struct state *st = slsrt_invocation_user_data(inv);
@@ -127,6 +164,9 @@ static int handler(slsrt_invocation *inv, slsrt_response *res)
     if (strcmp(action, "metrics") == 0)
         return metrics(inv, res, json_integer_value(json_object_get(event, "count")),
                        json_integer_value(json_object_get(event, "values")));
+    if (strncmp(action, "stream", 6) == 0)
+        return stream(res, action, json_integer_value(json_object_get(event, "bytes")),
+                      json_integer_value(json_object_get(event, "chunk")));
     if (strcmp(action, "span") == 0) {
         slsrt_span *span = slsrt_span_begin(inv, NULL, "probe");
         json_t *out = json_pack("{s:b}", "opened", span != NULL);

@@ -96,6 +96,7 @@ void run_cmd(const char *const *argv, const char *const *env, double timeout_s, 
         ;
     r->status = timed_out ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     r->out = so.data;
+    r->out_len = so.len;
     r->err = se.data;
 }
 

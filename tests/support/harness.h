@@ -8,6 +8,7 @@
 struct run {
     int status;  /* exit code, 128+signal, or -1 on timeout */
     char *out;   /* stdout, NUL-terminated */
+    size_t out_len; /* its length, NUL bytes and all */
     char *err;   /* stderr, NUL-terminated */
 };
 

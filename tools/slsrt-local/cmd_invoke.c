@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static char *read_file(const char *path, size_t *len)
 {
@@ -51,7 +52,7 @@ static void *invoker(void *arg)
         pthread_mutex_unlock(&p->mu);
         if (i >= p->n)
             return NULL;
-        emu_invoke(p->e, &p->results[i], p->events[i], p->lens[i]);
+        emu_invoke(p->e, &p->results[i], p->events[i], p->lens[i], STDOUT_FILENO);
         report_end(p->e, &p->results[i]);
     }
 }
@@ -110,9 +111,13 @@ int cmd_invoke(struct emu *e, const char *const *events, size_t nevents, int rep
         }
         for (int r = 0; r < repeat; r++) {
             struct invocation inv;
-            emu_invoke(e, &inv, event, len);
+            emu_invoke(e, &inv, event, len, STDOUT_FILENO);
             report_end(e, &inv);
-            fwrite(inv.result ? inv.result : "", 1, inv.result_len, stdout);
+            /* A streamed response is on stdout already; its failure goes to the log. */
+            if (!inv.streaming)
+                fwrite(inv.result ? inv.result : "", 1, inv.result_len, stdout);
+            else if (inv.is_error)
+                emu_log("slsrt-local: the stream of %s ended with %.*s", inv.id, (int)inv.result_len, inv.result);
             fputc('\n', stdout);
             fflush(stdout);
             failed |= inv.is_error;

@@ -9,10 +9,12 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <fcntl.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct serve {
     struct emu *e;
@@ -44,6 +46,55 @@ static int is_invoke_path(const char *url)
     return strncmp(url, p, strlen(p)) == 0 && n > strlen(p) + t && strcmp(url + n - t, tail) == 0;
 }
 
+/*
+ * One invocation on its own thread, so that this connection's thread can
+ * answer as soon as the function starts streaming: the stream's bytes come
+ * through a pipe and go on to the caller as they arrive.
+ */
+struct job {
+    struct serve *s;
+    struct invocation inv;
+    char *event;
+    size_t len;
+    int pipe[2];
+    int done; /* under emu.mu */
+    pthread_t thread;
+};
+
+static void *run_job(void *arg)
+{
+    struct job *j = arg;
+    sem_wait(&j->s->slots);
+    emu_invoke(j->s->e, &j->inv, j->event, j->len, j->pipe[1]);
+    sem_post(&j->s->slots);
+    close(j->pipe[1]); /* the end of a stream */
+    pthread_mutex_lock(&j->s->e->mu);
+    j->done = 1;
+    pthread_cond_broadcast(&j->s->e->cv);
+    pthread_mutex_unlock(&j->s->e->mu);
+    return NULL;
+}
+
+static void job_free(void *cls)
+{
+    struct job *j = cls;
+    pthread_join(j->thread, NULL);
+    report_end(j->s->e, &j->inv);
+    if (j->inv.streaming && j->inv.is_error)
+        emu_log("slsrt-local: the stream of %s ended with %.*s", j->inv.id, (int)j->inv.result_len, j->inv.result);
+    close(j->pipe[0]);
+    invocation_free(&j->inv);
+    free(j);
+}
+
+static ssize_t read_stream(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct job *j = cls;
+    (void)pos;
+    ssize_t n = read(j->pipe[0], buf, max);
+    return n > 0 ? n : n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
 static enum MHD_Result invoke(struct serve *s, struct MHD_Connection *c, struct body *b)
 {
     if (b->total > EMU_MAX_PAYLOAD) {
@@ -54,13 +105,37 @@ static enum MHD_Result invoke(struct serve *s, struct MHD_Connection *c, struct 
         free(doc);
         return ok;
     }
-    struct invocation inv;
-    sem_wait(&s->slots);
-    emu_invoke(s->e, &inv, b->data ? b->data : "", b->len);
-    sem_post(&s->slots);
-    report_end(s->e, &inv);
-    enum MHD_Result ok = answer(c, 200, inv.result ? inv.result : "", inv.result_len, inv.content_type, inv.is_error);
-    invocation_free(&inv);
+    struct job *j = calloc(1, sizeof *j);
+    if (!j || pipe2(j->pipe, O_CLOEXEC) != 0) {
+        free(j);
+        return MHD_NO;
+    }
+    j->s = s;
+    j->event = b->data ? b->data : "";
+    j->len = b->len;
+    pthread_create(&j->thread, NULL, run_job, j);
+
+    struct emu *e = s->e;
+    pthread_mutex_lock(&e->mu);
+    while (!j->done && !j->inv.streaming)
+        pthread_cond_wait(&e->cv, &e->mu);
+    int streaming = j->inv.streaming;
+    pthread_mutex_unlock(&e->mu);
+
+    if (streaming) {
+        struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, read_stream, j, job_free);
+        MHD_add_response_header(r, "Content-Type", j->inv.content_type ? j->inv.content_type : "application/octet-stream");
+        enum MHD_Result ok = MHD_queue_response(c, 200, r);
+        MHD_destroy_response(r);
+        return ok;
+    }
+    pthread_join(j->thread, NULL);
+    enum MHD_Result ok = answer(c, 200, j->inv.result ? j->inv.result : "", j->inv.result_len, j->inv.content_type,
+                                j->inv.is_error);
+    report_end(e, &j->inv);
+    close(j->pipe[0]);
+    invocation_free(&j->inv);
+    free(j);
     return ok;
 }
 

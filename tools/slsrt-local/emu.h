@@ -15,6 +15,7 @@
 
 #define EMU_MAX_PAYLOAD (6u * 1024 * 1024)          /* invoke request limit */
 #define EMU_MAX_RESPONSE (6u * 1024 * 1024 + 100)   /* runtime response limit */
+#define EMU_MAX_STREAM (200ull * 1024 * 1024)      /* streamed response limit */
 #define EMU_INIT_TIMEOUT_MS 10000
 
 enum api_call { CALL_NEXT, CALL_RESPONSE, CALL_ERROR, CALL_INIT_ERROR, CALL_COUNT };
@@ -50,6 +51,8 @@ struct invocation {
     const char *event;
     size_t event_len;
     int64_t deadline_ms;
+    int stream_fd;      /* where a streamed response goes as it arrives */
+    int streaming;      /* the runtime is streaming its response */
     enum inv_state state;
     /* The result: payload or error document. */
     char *result;
@@ -102,7 +105,7 @@ void sandbox_describe_exit(int status, char *out, size_t n);
 
 /* invoke.c */
 /* Run one event through the sandbox; fills inv's result.  Thread-safe. */
-void emu_invoke(struct emu *e, struct invocation *inv, const char *event, size_t len);
+void emu_invoke(struct emu *e, struct invocation *inv, const char *event, size_t len, int stream_fd);
 void emu_init(struct emu *e, const struct options *opt);
 void emu_shutdown(struct emu *e);
 void invocation_free(struct invocation *inv);

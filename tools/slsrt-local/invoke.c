@@ -134,10 +134,11 @@ static void after_sandbox(struct emu *e, struct invocation *inv, int *respawned)
     on_exit_or_init_error(e, inv);
 }
 
-void emu_invoke(struct emu *e, struct invocation *inv, const char *event, size_t len)
+void emu_invoke(struct emu *e, struct invocation *inv, const char *event, size_t len, int stream_fd)
 {
     const struct options *o = e->opt;
     memset(inv, 0, sizeof *inv);
+    inv->stream_fd = stream_fd;
     make_uuid(inv->id);
     if (o->send_invocation_id)
         make_uuid(inv->invocation_id);

@@ -13,14 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define PREFIX "/2018-06-01/runtime/"
 
-/* Per-connection request state: the uploaded body. */
+/* Per-connection request state: the uploaded body, or where a stream goes. */
 struct upload {
     char *data;
     size_t len, cap;
-    size_t total; /* bytes offered, kept even past the limit */
+    uint64_t total;  /* bytes offered, kept even past the limit */
+    int stream_fd;   /* >= 0: a streamed response, forwarded as it arrives */
 };
 
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *body)
@@ -79,13 +81,14 @@ static int inject(struct emu *e, enum api_call call, struct MHD_Connection *c, e
 static void finish(struct emu *e, struct invocation *inv, char *result, size_t len, int is_error,
                    const char *type, const char *content_type)
 {
+    char *ctype = content_type ? strdup(content_type) : NULL; /* may be inv's own */
     free(inv->result);
     free(inv->content_type);
     inv->result = result;
     inv->result_len = len;
     inv->is_error = is_error;
     snprintf(inv->error_type, sizeof inv->error_type, "%s", type ? type : "");
-    inv->content_type = content_type ? strdup(content_type) : NULL;
+    inv->content_type = ctype;
     inv->state = INV_DONE;
     inv->end_us = now_us();
     pthread_cond_broadcast(&e->cv);
@@ -100,6 +103,42 @@ static void violation(struct emu *e, struct invocation *inv, const char *what)
         char *doc = error_doc("Runtime.ProtocolViolation", "%s", what);
         finish(e, inv, doc, doc ? strlen(doc) : 0, 1, "Runtime.ProtocolViolation", NULL);
     }
+}
+
+static int b64val(unsigned char ch)
+{
+    if (ch >= 'A' && ch <= 'Z')
+        return ch - 'A';
+    if (ch >= 'a' && ch <= 'z')
+        return ch - 'a' + 26;
+    if (ch >= '0' && ch <= '9')
+        return ch - '0' + 52;
+    return ch == '+' ? 62 : ch == '/' ? 63 : -1;
+}
+
+/* The error document of a stream's trailer; NULL when not base64. */
+static char *base64_decode(const char *in)
+{
+    size_t n = strlen(in);
+    char *out = malloc(n / 4 * 3 + 4), *o = out;
+    unsigned acc = 0;
+    int bits = 0;
+    for (const char *p = in; out && *p && *p != '='; p++) {
+        int v = b64val((unsigned char)*p);
+        if (v < 0) {
+            free(out);
+            return NULL;
+        }
+        acc = acc << 6 | (unsigned)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            *o++ = (char)(acc >> bits & 0xff);
+        }
+    }
+    if (out)
+        *o = '\0';
+    return out;
 }
 
 static void add_header(struct MHD_Response *r, const char *name, const char *value)
@@ -170,6 +209,27 @@ static enum MHD_Result serve_next(struct emu *e, struct MHD_Connection *c)
     return ret;
 }
 
+/* A streamed response ended: with error trailers, or without. */
+static enum MHD_Result end_stream(struct emu *e, struct MHD_Connection *c, struct invocation *inv, struct upload *up)
+{
+    if (up->total > EMU_MAX_STREAM) {
+        char *doc = error_doc("Function.ResponseSizeTooLarge",
+                              "Response payload size exceeded maximum allowed payload size (%llu bytes).",
+                              (unsigned long long)EMU_MAX_STREAM);
+        finish(e, inv, doc, doc ? strlen(doc) : 0, 1, "Function.ResponseSizeTooLarge", NULL);
+        return reply_error(c, 413, "RequestEntityTooLarge", "Streamed response too large");
+    }
+    const char *type = MHD_lookup_connection_value(c, MHD_FOOTER_KIND, "Lambda-Runtime-Function-Error-Type");
+    if (!type) {
+        finish(e, inv, NULL, 0, 0, NULL, inv->content_type);
+        return reply(c, 202, "{\"status\":\"OK\"}");
+    }
+    const char *b64 = MHD_lookup_connection_value(c, MHD_FOOTER_KIND, "Lambda-Runtime-Function-Error-Body");
+    char *doc = b64 ? base64_decode(b64) : NULL;
+    finish(e, inv, doc ? doc : strdup("{}"), doc ? strlen(doc) : 2, 1, type, NULL);
+    return reply(c, 202, "{\"status\":\"OK\"}");
+}
+
 /* /runtime/invocation/{id}/response or /error */
 static enum MHD_Result serve_result(struct emu *e, struct MHD_Connection *c, const char *id,
                                     enum api_call call, struct upload *up)
@@ -200,6 +260,8 @@ static enum MHD_Result serve_result(struct emu *e, struct MHD_Connection *c, con
         finish(e, inv, doc, doc ? strlen(doc) : 0, 1, "slsrt-local.InjectedFault", NULL);
         return ret;
     }
+    if (up->stream_fd >= 0)
+        return end_stream(e, c, inv, up);
     if (call == CALL_RESPONSE && up->total > EMU_MAX_RESPONSE) {
         char *doc = error_doc("Function.ResponseSizeTooLarge",
                               "Response payload size (%zu bytes) exceeded maximum allowed payload size "
@@ -262,6 +324,43 @@ static enum MHD_Result route(struct emu *e, struct MHD_Connection *c, const char
     return reply_error(c, 404, "NotFound", "unknown path");
 }
 
+static void write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w <= 0)
+            return; /* the caller went away: drop the rest */
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+/* The first call of a streamed /response: find its invocation and sink. */
+static void start_stream(struct emu *e, struct MHD_Connection *c, const char *url, struct upload *up)
+{
+    const char *prefix = PREFIX "invocation/";
+    const char *slash = strncmp(url, prefix, strlen(prefix)) == 0 ? strchr(url + strlen(prefix), '/') : NULL;
+    if (!slash || strcmp(slash, "/response") != 0)
+        return;
+    char id[64];
+    size_t n = (size_t)(slash - (url + strlen(prefix)));
+    if (n >= sizeof id)
+        return;
+    memcpy(id, url + strlen(prefix), n);
+    id[n] = '\0';
+    pthread_mutex_lock(&e->mu);
+    struct invocation *inv = find(e, id);
+    if (inv && inv->state == INV_RUNNING && !inv->streaming) {
+        const char *ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+        free(inv->content_type);
+        inv->content_type = ctype ? strdup(ctype) : NULL;
+        inv->streaming = 1;
+        up->stream_fd = inv->stream_fd;
+        pthread_cond_broadcast(&e->cv);
+    }
+    pthread_mutex_unlock(&e->mu);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *data, size_t *data_size, void **ctx)
 {
@@ -270,7 +369,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     struct upload *up = *ctx;
     if (!up) {
         *ctx = up = calloc(1, sizeof *up);
-        return up ? MHD_YES : MHD_NO;
+        if (!up)
+            return MHD_NO;
+        up->stream_fd = -1;
+        const char *mode = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Lambda-Runtime-Function-Response-Mode");
+        if (mode && strcmp(mode, "streaming") == 0 && strcmp(method, "POST") == 0)
+            start_stream(e, c, url, up);
+        return MHD_YES;
+    }
+    if (*data_size && up->stream_fd >= 0) {
+        up->total += *data_size;
+        if (up->total <= EMU_MAX_STREAM)
+            write_all(up->stream_fd, data, *data_size); /* as it arrives: nothing is kept */
+        *data_size = 0;
+        return MHD_YES;
     }
     if (*data_size) {
         up->total += *data_size;
