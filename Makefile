@@ -108,9 +108,10 @@ $(BUILD)/examples/%/bootstrap: examples/%/main.c $(BUILD)/lib/libslsrt.so $(PC_F
 # ---- tests ------------------------------------------------------------
 tests: all $(TEST_FUNC_BINS) $(UNIT_BINS) $(INTEG_BINS)
 
+# -rdynamic: crash reports name the test functions' own functions.
 $(BUILD)/tests/functions/%/bootstrap: tests/functions/%.c $(BUILD)/lib/libslsrt.so $(PUBLIC_HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -o $@ $< $(LDHARDEN) -L$(BUILD)/lib -lslsrt $(JANSSON_LIBS)
+	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -o $@ $< $(LDHARDEN) -rdynamic -L$(BUILD)/lib -lslsrt $(JANSSON_LIBS)
 
 # Unit tests link the library's objects statically to reach private parsers.
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_INTERNAL) $(TEST_SUPPORT) $(PUBLIC_HEADERS) $(wildcard lib/*.h)

@@ -20,6 +20,7 @@ static void free_workers(slsrt_runtime *rt)
         slsrt__response_reset(&w->res);
         slsrt__buf_free(&w->res.body);
         slsrt__rapi_close(&w->api);
+        slsrt__crash_release(&w->crash);
         slsrt__buf_free(&w->api.in);
         slsrt__buf_free(&w->api.out);
     }
@@ -91,7 +92,11 @@ int slsrt_runtime_fail(slsrt_runtime *rt, const char *error_type, const char *fm
 
 static int run_init(slsrt_runtime *rt)
 {
-    if (!rt->init || rt->init(rt) == 0)
+    slsrt__crash *crash = &rt->workers[0].crash;
+    slsrt__crash_arm_init(crash);
+    int rc = rt->init ? rt->init(rt) : 0;
+    slsrt__crash_disarm(crash);
+    if (rc == 0)
         return 0;
     slsrt__worker_post_error(&rt->workers[0], rt->init_error_type ? rt->init_error_type : "Function.InitError",
                              rt->init_error_message ? rt->init_error_message : "the init hook failed");
@@ -121,6 +126,7 @@ static int make_workers(slsrt_runtime *rt)
 static void *serve_thread(void *arg)
 {
     slsrt__worker *w = arg;
+    slsrt__crash_thread(&w->crash, &w->api);
     if (slsrt__worker_serve(w) != 0)
         exit(1); /* the sandbox is broken for every worker */
     return NULL;
@@ -138,6 +144,8 @@ int slsrt_runtime_run(slsrt_runtime *rt)
                    rc == SLSRT_ENOMEM ? "out of memory" : rt->workers[0].api.error);
         return 1;
     }
+    slsrt__crash_install();
+    slsrt__crash_thread(&rt->workers[0].crash, &rt->workers[0].api);
     if (run_init(rt))
         return 1;
     if (rt->nworkers > 1)

@@ -8,6 +8,7 @@
 #include <slsrt/xray.h>
 
 #include "buf.h"
+#include "crash.h"
 #include "rapi_client.h"
 
 /* Lambda's buffered response limit: 6 MiB + 100 bytes. */
@@ -73,6 +74,7 @@ struct slsrt_runtime {
 struct slsrt__worker {
     slsrt_runtime *rt;
     slsrt__rapi api;
+    slsrt__crash crash;
     slsrt_invocation inv;
     slsrt_response res;
     pthread_t thread;

@@ -21,9 +21,11 @@
  * {"action": "stream-http"}                      an HTTP stream with status 201
  * {"action": "stream-http-bad"}                  an HTTP stream with CR/LF in a header
  * anything else                                  echoed back
- * Init: PROBE_INIT=fail (slsrt_runtime_fail) or exit (exit(3) during init).
+ * {"action": "crash"|"abort"|"overflow"}       dies of SIGSEGV, SIGABRT, a stack overflow
+ * Init: PROBE_INIT=fail (slsrt_runtime_fail), exit (exit(3)) or crash (SIGSEGV).
  */
 #include <slsrt/slsrt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +126,32 @@ static int stream(slsrt_response *res, const char *action, json_int_t bytes, jso
     return slsrt_response_set_body(res, "x", 1, NULL) == SLSRT_ESTATE ? 0 : -1;
 }
 
+/* Not static: a crash report names these functions. */
+void probe_crash_here(void);
+void probe_crash_in_init(void);
+int probe_recurse(int depth);
+
+__attribute__((noipa)) void probe_crash_here(void)
+{
+    static volatile uintptr_t wild = 8;
+    *(volatile int *)wild = 1;
+}
+
+__attribute__((noipa)) void probe_crash_in_init(void)
+{
+    probe_crash_here();
+}
+
+__attribute__((noipa)) int probe_recurse(int depth)
+{
+    static volatile int limit = 1 << 30; /* never reached: the stack ends first */
+    if (depth > limit)
+        return 0;
+    volatile char pad[4096];
+    pad[0] = (char)depth;
+    return probe_recurse(depth + 1) + pad[0];
+}
+
 static int handler(slsrt_invocation *inv, slsrt_response *res)
 {
     struct state *st = slsrt_invocation_user_data(inv);
@@ -167,6 +195,12 @@ static int handler(slsrt_invocation *inv, slsrt_response *res)
     if (strncmp(action, "stream", 6) == 0)
         return stream(res, action, json_integer_value(json_object_get(event, "bytes")),
                       json_integer_value(json_object_get(event, "chunk")));
+    if (strcmp(action, "crash") == 0)
+        probe_crash_here();
+    if (strcmp(action, "abort") == 0)
+        abort();
+    if (strcmp(action, "overflow") == 0)
+        return probe_recurse(0);
     if (strcmp(action, "span") == 0) {
         slsrt_span *span = slsrt_span_begin(inv, NULL, "probe");
         json_t *out = json_pack("{s:b}", "opened", span != NULL);
@@ -190,6 +224,8 @@ static int init(slsrt_runtime *rt)
         return slsrt_runtime_fail(rt, "Function.ConfigMissing", "PROBE_INIT asked init to fail");
     if (mode && strcmp(mode, "exit") == 0)
         exit(3);
+    if (mode && strcmp(mode, "crash") == 0)
+        probe_crash_in_init();
     slsrt_runtime_set_user_data(rt, &st);
     return 0;
 }
