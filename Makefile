@@ -100,9 +100,12 @@ $(LOCAL_BIN): $(LOCAL_SRCS) $(wildcard tools/slsrt-local/*.h) Makefile
 # ---- examples: built the way a function author builds, with pkg-config --
 examples: $(EXAMPLE_BINS)
 
+# Crash reports name only exported functions: the crash example exports its own.
+$(BUILD)/examples/crash/bootstrap: EXAMPLE_LDFLAGS := -rdynamic
+
 $(BUILD)/examples/%/bootstrap: examples/%/main.c $(BUILD)/lib/libslsrt.so $(PC_FILE) $(PUBLIC_HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDHARDEN) \
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDHARDEN) $(EXAMPLE_LDFLAGS) \
 	    $$(PKG_CONFIG_PATH=$(BUILD)/lib/pkgconfig pkg-config --cflags --libs slsrt)
 
 # ---- tests ------------------------------------------------------------

@@ -135,9 +135,14 @@ static int connection_alive(slsrt__rapi *c)
 
 int slsrt__rapi_begin(slsrt__rapi *c, const char *method, const char *path)
 {
+    return slsrt__rapi_begin_api(c, method, "/2018-06-01", path);
+}
+
+int slsrt__rapi_begin_api(slsrt__rapi *c, const char *method, const char *version, const char *path)
+{
     slsrt__buf_clear(&c->out);
-    if (slsrt__buf_append_str(&c->out, method) || slsrt__buf_append(&c->out, " /2018-06-01", 12) ||
-        slsrt__buf_append_str(&c->out, path) ||
+    if (slsrt__buf_append_str(&c->out, method) || slsrt__buf_append(&c->out, " ", 1) ||
+        slsrt__buf_append_str(&c->out, version) || slsrt__buf_append_str(&c->out, path) ||
         slsrt__buf_append_str(&c->out, " HTTP/1.1\r\nUser-Agent: " USER_AGENT "\r\nHost: ") ||
         slsrt__buf_append_str(&c->out, c->endpoint) || slsrt__buf_append(&c->out, "\r\n", 2))
         return fail(c, SLSRT_ENOMEM, "out of memory building a request");

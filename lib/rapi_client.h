@@ -35,6 +35,8 @@ void slsrt__rapi_close(slsrt__rapi *c);
 
 /* Start a request: "METHOD /2018-06-01<path> HTTP/1.1" and the Host header. */
 int slsrt__rapi_begin(slsrt__rapi *c, const char *method, const char *path);
+/* The same under another API version: "/2020-01-01" for the Extensions API. */
+int slsrt__rapi_begin_api(slsrt__rapi *c, const char *method, const char *version, const char *path);
 int slsrt__rapi_header(slsrt__rapi *c, const char *name, const char *value);
 
 /*

@@ -5,6 +5,7 @@
 #include "runtime_internal.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,7 @@ void slsrt_runtime_free(slsrt_runtime *rt)
 {
     if (!rt)
         return;
+    slsrt__watchdog_free(rt);
     free_workers(rt);
     if (rt->trace_env_set)
         slsrt__trace_env_clear(rt);
@@ -75,6 +77,23 @@ const char *slsrt_runtime_log_stream_name(const slsrt_runtime *rt) { return rt->
 const char *slsrt_runtime_region(const slsrt_runtime *rt) { return rt->region; }
 const char *slsrt_runtime_initialization_type(const slsrt_runtime *rt) { return rt->initialization_type; }
 int slsrt_runtime_memory_mb(const slsrt_runtime *rt) { return rt->memory_mb; }
+
+slsrt_status slsrt_runtime_set_shutdown(slsrt_runtime *rt, slsrt_shutdown_fn fn)
+{
+    if (!rt)
+        return SLSRT_EINVAL;
+    rt->shutdown = fn;
+    return SLSRT_OK;
+}
+
+slsrt_status slsrt_runtime_set_deadline_hook(slsrt_runtime *rt, slsrt_deadline_fn fn, int margin_ms)
+{
+    if (!rt || margin_ms < 1)
+        return SLSRT_EINVAL;
+    rt->deadline_hook = fn;
+    rt->deadline_margin_ms = margin_ms;
+    return SLSRT_OK;
+}
 
 int slsrt_runtime_fail(slsrt_runtime *rt, const char *error_type, const char *fmt, ...)
 {
@@ -146,8 +165,19 @@ int slsrt_runtime_run(slsrt_runtime *rt)
     }
     slsrt__crash_install();
     slsrt__crash_thread(&rt->workers[0].crash, &rt->workers[0].api);
+    /* SIGTERM stays blocked for every thread made from here on (the init
+     * hook's too), so that a shutdown hook, if any, receives it; without one
+     * the main thread takes it back and dies of it as usual. */
+    sigset_t term, old;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &term, &old);
     if (run_init(rt))
         return 1;
+    if (!rt->shutdown || slsrt__shutdown_register(rt, getenv("AWS_LAMBDA_RUNTIME_API")) != SLSRT_OK)
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rt->deadline_hook && !rt->watchdog && slsrt__watchdog_start(rt) != SLSRT_OK)
+        slsrt__log(SLSRT_LOG_ERROR, "cannot start the deadline watchdog; the deadline hook will not run");
     if (rt->nworkers > 1)
         slsrt__log(SLSRT_LOG_INFO, "serving %d invocations at once", rt->nworkers);
     for (int i = 1; i < rt->nworkers; i++) {

@@ -63,6 +63,10 @@ struct slsrt_runtime {
     char *cold_start_ns;
     unsigned long served;
     int exit_after_post; /* the process state is suspect: answer, then exit */
+    slsrt_shutdown_fn shutdown;
+    slsrt_deadline_fn deadline_hook;
+    int deadline_margin_ms;
+    struct slsrt__watchdog *watchdog;
     /* _X_AMZN_TRACE_ID lives in this buffer, put into environ once. */
     char *trace_env;
     int trace_env_set;
@@ -75,6 +79,8 @@ struct slsrt__worker {
     slsrt_runtime *rt;
     slsrt__rapi api;
     slsrt__crash crash;
+    int64_t hook_at_ms; /* when the deadline hook is due; 0: not armed (watchdog lock) */
+    int hook_running;
     slsrt_invocation inv;
     slsrt_response res;
     pthread_t thread;
@@ -89,6 +95,15 @@ enum step slsrt__worker_post_error(slsrt__worker *w, const char *type, const cha
 int slsrt__worker_begin_post(slsrt__worker *w, const char *suffix);
 /* What the Runtime API's answer to a post means; `kind` names it in logs. */
 enum step slsrt__worker_after_post(slsrt__worker *w, const char *kind, int rc);
+
+/* shutdown.c: register the extension and start the SIGTERM thread. */
+int slsrt__shutdown_register(slsrt_runtime *rt, const char *endpoint);
+
+/* deadline.c: the watchdog that runs the deadline hook. */
+int slsrt__watchdog_start(slsrt_runtime *rt);
+void slsrt__watchdog_arm(slsrt__worker *w);
+void slsrt__watchdog_disarm(slsrt__worker *w);
+void slsrt__watchdog_free(slsrt_runtime *rt);
 
 /* stream.c */
 enum step slsrt__stream_finish(slsrt__worker *w, int handler_rc);

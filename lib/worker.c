@@ -204,7 +204,9 @@ int slsrt__worker_serve(slsrt__worker *w)
         slsrt__log_set_context(inv->request_id, inv->trace_id);
         slsrt__response_reset(&w->res);
         slsrt__crash_arm_invocation(&w->crash, inv->request_id, inv->invocation_id);
+        slsrt__watchdog_arm(w);
         int rc = inv->pending_error_type ? SLSRT_ETOOBIG : rt->handler(inv, &w->res);
+        slsrt__watchdog_disarm(w);
         slsrt__crash_disarm(&w->crash);
         slsrt__spans_end_all(inv);
         slsrt__metrics_flush(inv, __atomic_fetch_add(&rt->served, 1, __ATOMIC_RELAXED) == 0);

@@ -99,6 +99,28 @@ SLSRT_API const char *slsrt_runtime_initialization_type(const slsrt_runtime *rt)
 SLSRT_API int slsrt_runtime_memory_mb(const slsrt_runtime *rt);
 
 /*
+ * Graceful shutdown (opt in, before slsrt_runtime_run or from the init
+ * hook): slsrt registers an internal extension during init, so that Lambda sends SIGTERM before it
+ * shuts the sandbox down.  fn then runs on a thread of its own, where it may
+ * flush buffers and close connections, and the process exits 0.  Lambda
+ * allows about 500 ms; what is not done by then is cut off by SIGKILL.
+ * Returns SLSRT_OK, or SLSRT_EINVAL for a NULL rt.
+ */
+typedef void (*slsrt_shutdown_fn)(slsrt_runtime *rt);
+SLSRT_API slsrt_status slsrt_runtime_set_shutdown(slsrt_runtime *rt, slsrt_shutdown_fn fn);
+
+/*
+ * (Before slsrt_runtime_run or from the init hook.)
+ * Run fn shortly before an invocation's deadline, margin_ms ahead, if its
+ * handler is still running then: to log what was in flight before Lambda
+ * stops the function.  fn runs on a watchdog thread while the handler goes
+ * on: read the invocation (its ids, remaining time) and log, nothing more.
+ * Returns SLSRT_OK, or SLSRT_EINVAL (NULL rt, margin_ms < 1).
+ */
+typedef void (*slsrt_deadline_fn)(slsrt_invocation *inv);
+SLSRT_API slsrt_status slsrt_runtime_set_deadline_hook(slsrt_runtime *rt, slsrt_deadline_fn fn, int margin_ms);
+
+/*
  * The whole program in one call: new runtime, set init (may be NULL) and
  * handler, run, free; returns the exit status for main().
  */

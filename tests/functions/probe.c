@@ -23,6 +23,8 @@
  * anything else                                  echoed back
  * {"action": "crash"|"abort"|"overflow"}       dies of SIGSEGV, SIGABRT, a stack overflow
  * Init: PROBE_INIT=fail (slsrt_runtime_fail), exit (exit(3)) or crash (SIGSEGV).
+ * PROBE_SHUTDOWN_FILE=path: a shutdown hook that writes to path.
+ * PROBE_DEADLINE_MS=n: a deadline hook n ms ahead that logs what it sees.
  */
 #include <slsrt/slsrt.h>
 #include <stdint.h>
@@ -216,8 +218,28 @@ static int handler(slsrt_invocation *inv, slsrt_response *res)
     return slsrt_response_set_json(res, json_incref(event));
 }
 
+static void on_shutdown(slsrt_runtime *rt)
+{
+    (void)rt;
+    FILE *f = fopen(getenv("PROBE_SHUTDOWN_FILE"), "w");
+    if (f) {
+        fputs("shutdown hook ran\n", f);
+        fclose(f);
+    }
+}
+
+static void on_deadline(slsrt_invocation *inv)
+{
+    slsrt_log_warn("deadline near for %s: %lld ms left", slsrt_invocation_request_id(inv),
+                   (long long)slsrt_invocation_remaining_ms(inv));
+}
+
 static int init(slsrt_runtime *rt)
 {
+    if (getenv("PROBE_SHUTDOWN_FILE"))
+        slsrt_runtime_set_shutdown(rt, on_shutdown);
+    if (getenv("PROBE_DEADLINE_MS"))
+        slsrt_runtime_set_deadline_hook(rt, on_deadline, atoi(getenv("PROBE_DEADLINE_MS")));
     static struct state st;
     const char *mode = getenv("PROBE_INIT");
     if (mode && strcmp(mode, "fail") == 0)

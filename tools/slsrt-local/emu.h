@@ -86,6 +86,7 @@ struct emu {
     struct invocation *inflight; /* queued and running, oldest first */
     unsigned generation;  /* counts sandboxes started */
     unsigned served;      /* invocations this sandbox picked up */
+    unsigned extensions;  /* registered in this sandbox: SIGTERM at shutdown */
     unsigned calls[CALL_COUNT]; /* over the emulator's life: --fault @N counts these */
     unsigned violations;  /* contract breaches seen from the runtime */
     char done_ids[16][40]; /* recently answered, to catch a second answer */
@@ -99,6 +100,8 @@ void rapi_stop(struct emu *e);
 /* sandbox.c */
 int sandbox_spawn(struct emu *e);          /* with e->mu held */
 void sandbox_kill(struct emu *e);          /* with e->mu held */
+/* SIGTERM, grace_ms to exit, then SIGKILL, as Lambda's shutdown phase; mu held. */
+void sandbox_terminate(struct emu *e, int grace_ms);
 int sandbox_reap(struct emu *e);           /* with e->mu held: 1 if it exited */
 long sandbox_max_rss_kb(pid_t pid);
 void sandbox_describe_exit(int status, char *out, size_t n);

@@ -26,9 +26,14 @@ void emu_init(struct emu *e, const struct options *opt)
     e->opt = opt;
 }
 
+/* Lambda's shutdown phase lasts 500 ms when only internal extensions are registered. */
+#define SHUTDOWN_GRACE_MS 500
+
 void emu_shutdown(struct emu *e)
 {
     pthread_mutex_lock(&e->mu);
+    if (e->extensions)
+        sandbox_terminate(e, SHUTDOWN_GRACE_MS);
     sandbox_kill(e);
     pthread_mutex_unlock(&e->mu);
     rapi_stop(e);

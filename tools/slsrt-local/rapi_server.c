@@ -295,9 +295,41 @@ static enum MHD_Result serve_init_error(struct emu *e, struct MHD_Connection *c,
     return reply(c, 202, "{\"status\":\"OK\"}");
 }
 
+/* The Extensions API, as much as an internal extension uses: register and event/next. */
+static enum MHD_Result serve_extension(struct emu *e, struct MHD_Connection *c, const char *method, const char *what)
+{
+    if (strcmp(what, "register") == 0 && strcmp(method, "POST") == 0) {
+        const char *name = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Lambda-Extension-Name");
+        if (!name)
+            return reply_error(c, 400, "InvalidRequest", "Lambda-Extension-Name is missing");
+        e->extensions++;
+        char id[40], body[512];
+        make_uuid(id);
+        snprintf(body, sizeof body, "{\"functionName\":\"%s\",\"functionVersion\":\"$LATEST\",\"handler\":\"%s\"}",
+                 e->opt->function_name, e->opt->handler);
+        struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_COPY);
+        MHD_add_response_header(r, "Content-Type", "application/json");
+        MHD_add_response_header(r, "Lambda-Extension-Identifier", id);
+        enum MHD_Result ok = MHD_queue_response(c, 200, r);
+        MHD_destroy_response(r);
+        emu_log("slsrt-local: extension '%s' registered", name);
+        return ok;
+    }
+    if (strcmp(what, "event/next") == 0 && strcmp(method, "GET") == 0) {
+        /* An internal extension with no events: held until the sandbox stops. */
+        while (!e->stopping)
+            pthread_cond_wait(&e->cv, &e->mu);
+        return MHD_NO;
+    }
+    return reply_error(c, 404, "NotFound", "unknown extension path");
+}
+
 static enum MHD_Result route(struct emu *e, struct MHD_Connection *c, const char *method, const char *url,
                              struct upload *up)
 {
+    static const char ext[] = "/2020-01-01/extension/";
+    if (strncmp(url, ext, sizeof ext - 1) == 0)
+        return serve_extension(e, c, method, url + sizeof ext - 1);
     if (strncmp(url, PREFIX, strlen(PREFIX)) != 0)
         return reply_error(c, 404, "NotFound", "unknown path");
     const char *rest = url + strlen(PREFIX);

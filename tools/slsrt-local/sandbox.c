@@ -148,6 +148,7 @@ int sandbox_spawn(struct emu *e)
     e->spawn_us = now_us();
     e->cold = 1;
     e->served = 0;
+    e->extensions = 0;
     e->generation++;
     pid_t pid = fork();
     if (pid < 0) {
@@ -194,6 +195,23 @@ void sandbox_kill(struct emu *e)
         ;
     e->exit_status = status;
     e->pid = 0;
+}
+
+void sandbox_terminate(struct emu *e, int grace_ms)
+{
+    if (!e->pid)
+        return;
+    emu_log("slsrt-local: shutting down: SIGTERM to the bootstrap (an extension is registered), %d ms to exit",
+            grace_ms);
+    kill(e->pid, SIGTERM);
+    for (int waited = 0; waited < grace_ms; waited += 10) {
+        if (sandbox_reap(e))
+            return;
+        struct timespec ts = {0, 10 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    emu_log("slsrt-local: the bootstrap did not exit within %d ms; SIGKILL", grace_ms);
+    sandbox_kill(e);
 }
 
 long sandbox_max_rss_kb(pid_t pid)
