@@ -5,8 +5,9 @@
  * writes the same to the log, then lets the process die of the signal so
  * Lambda replaces it.
  *
- * Everything the signal handler does is async-signal-safe: the request head
- * is built before the handler runs, the address is already resolved, the
+ * Everything the signal handler does is async-signal-safe: the ids are
+ * copied when each invocation starts and the request is assembled with
+ * plain copies, the address is already resolved, the
  * post goes through a fresh socket, symbols come from backtrace_symbols_fd()
  * into a pipe made at start-up (backtrace() is called once early, so its
  * library is loaded before any crash), and text is assembled with plain
@@ -101,6 +102,32 @@ static size_t backtrace_text(char *buf, size_t size)
     return got > 0 ? (size_t)got : 0;
 }
 
+/* The request head, built in the signal handler from what arming copied. */
+static size_t request_head(const slsrt__crash *c, char *head, size_t size, size_t len)
+{
+    struct text h = {head, 0, size};
+    puts_(&h, "POST /2018-06-01/runtime/");
+    if (c->in_init) {
+        puts_(&h, "init/error");
+    } else {
+        puts_(&h, "invocation/");
+        puts_(&h, c->request_id);
+        puts_(&h, "/error");
+    }
+    puts_(&h, " HTTP/1.1\r\nHost: ");
+    puts_(&h, c->host);
+    puts_(&h, "\r\nLambda-Runtime-Function-Error-Type: Runtime.Crash\r\nContent-Type: application/json\r\n");
+    if (c->invocation_id[0]) {
+        puts_(&h, "Lambda-Runtime-Invocation-Id: ");
+        puts_(&h, c->invocation_id);
+        puts_(&h, "\r\n");
+    }
+    puts_(&h, "Connection: close\r\nContent-Length: ");
+    put_num(&h, len);
+    puts_(&h, "\r\n\r\n");
+    return h.len;
+}
+
 static void post(const slsrt__crash *c, const char *body, size_t len)
 {
     int fd = socket(c->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -110,13 +137,9 @@ static void post(const slsrt__crash *c, const char *body, size_t len)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     if (connect(fd, (const struct sockaddr *)&c->addr, c->addrlen) == 0) {
-        char head[sizeof c->head + 64];
-        struct text h = {head, 0, sizeof head};
-        put(&h, c->head, c->head_len);
-        puts_(&h, "Content-Length: ");
-        put_num(&h, len);
-        puts_(&h, "\r\n\r\n");
-        if (write(fd, head, h.len) == (ssize_t)h.len && write(fd, body, len) == (ssize_t)len) {
+        char head[1024];
+        size_t n = request_head(c, head, sizeof head, len);
+        if (write(fd, head, n) == (ssize_t)n && write(fd, body, len) == (ssize_t)len) {
             char answer[256];
             ssize_t ignored = read(fd, answer, sizeof answer); /* wait for the 202 */
             (void)ignored;
@@ -196,38 +219,29 @@ void slsrt__crash_thread(slsrt__crash *c, const slsrt__rapi *api)
     current = c;
 }
 
-static void arm(slsrt__crash *c, const char *path, const char *invocation_id)
-{
-    struct text h = {c->head, 0, sizeof c->head};
-    puts_(&h, "POST /2018-06-01");
-    puts_(&h, path);
-    puts_(&h, " HTTP/1.1\r\nHost: ");
-    puts_(&h, c->host);
-    puts_(&h, "\r\nLambda-Runtime-Function-Error-Type: Runtime.Crash\r\nContent-Type: application/json\r\n");
-    if (invocation_id && !strpbrk(invocation_id, "\r\n")) {
-        puts_(&h, "Lambda-Runtime-Invocation-Id: ");
-        puts_(&h, invocation_id);
-        puts_(&h, "\r\n");
-    }
-    puts_(&h, "Connection: close\r\n");
-    c->head_len = h.len;
-    c->armed = 1;
-}
-
 void slsrt__crash_arm_init(slsrt__crash *c)
 {
     c->in_init = 1;
-    c->request_id[0] = '\0';
-    arm(c, "/runtime/init/error", NULL);
+    c->request_id[0] = c->invocation_id[0] = '\0';
+    c->armed = 1;
+}
+
+/* On every invocation's path: two copies; the request is built on a crash. */
+static void copy_id(char *dst, size_t size, const char *src)
+{
+    size_t n = src ? strlen(src) : 0;
+    if (n >= size || (src && strpbrk(src, "\r\n")))
+        n = 0;
+    memcpy(dst, src ? src : "", n);
+    dst[n] = '\0';
 }
 
 void slsrt__crash_arm_invocation(slsrt__crash *c, const char *request_id, const char *invocation_id)
 {
-    char path[64 + SLSRT__MAX_REQUEST_ID];
-    snprintf(path, sizeof path, "/runtime/invocation/%s/error", request_id);
-    snprintf(c->request_id, sizeof c->request_id, "%s", request_id);
+    copy_id(c->request_id, sizeof c->request_id, request_id);
+    copy_id(c->invocation_id, sizeof c->invocation_id, invocation_id);
     c->in_init = 0;
-    arm(c, path, invocation_id);
+    c->armed = 1;
 }
 
 void slsrt__crash_disarm(slsrt__crash *c)

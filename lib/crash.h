@@ -12,9 +12,7 @@ typedef struct slsrt__crash {
     struct sockaddr_storage addr;
     socklen_t addrlen;
     char host[256];
-    char head[1024]; /* "POST .../error HTTP/1.1" and headers, without Content-Length */
-    size_t head_len;
-    char request_id[128];
+    char request_id[128], invocation_id[128];
     int armed, in_init;
     void *alt_stack;
 } slsrt__crash;
