@@ -56,7 +56,7 @@ INTEG_BINS := $(INTEG_TESTS:%=$(BUILD)/tests/integration/%)
 TEST_SUPPORT := tests/support/harness.c
 PUBLIC_HEADERS := $(wildcard include/slsrt/*.h)
 
-.PHONY: all lib examples tools tests deps run check test-run check-asan check-tsan gates bench install clean
+.PHONY: all lib examples tools tests deps run check test-run check-asan check-tsan gates fuzz bench install clean
 all: lib tools examples
 
 deps:
@@ -152,11 +152,17 @@ gates: all
 	@scripts/check-hardening $(LIB_REAL) $(EXAMPLE_BINS) $(LOCAL_BIN)
 	@BUILD=$(BUILD) tests/gates/test_gates.sh
 
+# libFuzzer targets (clang): `make fuzz` runs each FUZZ_SECONDS; make check briefly.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@BUILD=$(BUILD) tests/fuzz/run $(FUZZ_SECONDS)
+
 check: deps
 	@$(MAKE) --no-print-directory test-run
 	@$(MAKE) --no-print-directory gates
 	@$(MAKE) --no-print-directory check-asan
 	@$(MAKE) --no-print-directory check-tsan
+	@BUILD=$(BUILD) tests/fuzz/run 10
 
 # ---- the two commands and the benchmark --------------------------------
 run: deps
