@@ -56,7 +56,7 @@ INTEG_BINS := $(INTEG_TESTS:%=$(BUILD)/tests/integration/%)
 TEST_SUPPORT := tests/support/harness.c
 PUBLIC_HEADERS := $(wildcard include/slsrt/*.h)
 
-.PHONY: all lib examples tools tests deps run check test-run check-asan check-tsan gates fuzz bench install clean
+.PHONY: all lib examples tools tests deps run check test-run check-asan check-tsan check-valgrind gates fuzz soak bench install clean
 all: lib tools examples
 
 deps:
@@ -152,6 +152,20 @@ gates: all
 	@scripts/check-hardening $(LIB_REAL) $(EXAMPLE_BINS) $(LOCAL_BIN)
 	@BUILD=$(BUILD) tests/gates/test_gates.sh
 
+# Every bootstrap of these suites under valgrind memcheck: no errors, no leaks.
+# (Lifecycle asserts on SIGTERM and streaming on peak RSS, which valgrind's
+# own stop signal and memory would change: they run in the other passes.)
+VALGRIND_SUITES := batch concurrency crash emulator faults observability runtime_loop
+check-valgrind: tests
+	@BUILD=$(BUILD) scripts/check-valgrind $(VALGRIND_SUITES:%=$(BUILD)/tests/integration/test_%)
+
+# Resident memory must stay flat over many invocations in one sandbox.
+SOAK_INVOCATIONS ?= 1000000
+soak: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) tests/soak/run $(SOAK_INVOCATIONS)
+	@BUILD=$(BUILD) tests/soak/run $$(($(SOAK_INVOCATIONS) / 10)) event-summary tests/events/sqs-batch.json
+
 # libFuzzer targets (clang): `make fuzz` runs each FUZZ_SECONDS; make check briefly.
 FUZZ_SECONDS ?= 60
 fuzz: deps
@@ -162,6 +176,9 @@ check: deps
 	@$(MAKE) --no-print-directory gates
 	@$(MAKE) --no-print-directory check-asan
 	@$(MAKE) --no-print-directory check-tsan
+	@$(MAKE) --no-print-directory check-valgrind
+	@BUILD=$(BUILD) tests/soak/run 20000
+	@BUILD=$(BUILD) tests/soak/run 5000 event-summary tests/events/sqs-batch.json
 	@BUILD=$(BUILD) tests/fuzz/run 10
 
 # ---- the two commands and the benchmark --------------------------------

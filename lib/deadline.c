@@ -57,7 +57,7 @@ static void *watch(void *arg)
         w->hook_at_ms = 0;
         w->hook_running = 1;
         pthread_mutex_unlock(&wd->mu);
-        slsrt__log_set_context(w->inv.request_id, w->inv.trace_id); /* its lines name the invocation */
+        slsrt__log_set_context(w->inv.request_id, w->inv.trace_root); /* its lines name the invocation */
         rt->deadline_hook(&w->inv);
         slsrt__log_set_context(NULL, NULL);
         pthread_mutex_lock(&wd->mu);

@@ -60,6 +60,14 @@ int slsrt__invocation_from_head(slsrt_invocation *inv, const slsrt__http_head *h
     }
     if (!request_id || copy_request_id(inv->request_id, request_id))
         return SLSRT_EPROTO;
+    const char *root = inv->trace_id ? strstr(inv->trace_id, "Root=") : NULL;
+    if (root) {
+        size_t n = strcspn(root + 5, ";");
+        if (n < sizeof inv->trace_root) {
+            memcpy(inv->trace_root, root + 5, n);
+            inv->trace_root[n] = '\0';
+        }
+    }
     inv->deadline_ms = deadline ? strtoll(deadline, NULL, 10) : 0;
     return SLSRT_OK;
 }

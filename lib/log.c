@@ -19,7 +19,7 @@
 
 static int json_format;
 static slsrt_log_level min_level = SLSRT_LOG_INFO;
-static __thread const char *thread_request_id, *thread_trace_header;
+static __thread const char *thread_request_id, *thread_trace_root;
 
 static const char *const level_names[] = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"};
 
@@ -35,10 +35,10 @@ void slsrt__log_configure(void)
                 min_level = (slsrt_log_level)i;
 }
 
-void slsrt__log_set_context(const char *request_id, const char *trace_header)
+void slsrt__log_set_context(const char *request_id, const char *trace_root)
 {
     thread_request_id = request_id;
-    thread_trace_header = trace_header;
+    thread_trace_root = trace_root && *trace_root ? trace_root : NULL;
 }
 
 int slsrt_log_enabled(slsrt_log_level level)
@@ -143,21 +143,6 @@ static void put_timestamp(struct line *l)
     put_str(l, tmp);
 }
 
-/* The Root=... value of the thread's trace header, copied into out. */
-static const char *trace_root(char *out, size_t size)
-{
-    const char *h = thread_trace_header, *p;
-    if (!h || !(p = strstr(h, "Root=")))
-        return NULL;
-    p += 5;
-    size_t n = strcspn(p, ";");
-    if (n == 0 || n >= size)
-        return NULL;
-    memcpy(out, p, n);
-    out[n] = '\0';
-    return out;
-}
-
 static int standard_key(const char *key)
 {
     static const char *const keys[] = {"timestamp", "level", "requestId", "message", "traceId", "logger"};
@@ -215,9 +200,9 @@ static void put_fields(struct line *l, const json_t *fields)
 
 static void emit(slsrt_log_level level, const char *logger, const json_t *fields, const char *fmt, va_list ap)
 {
-    char message[2048], root[64];
+    char message[2048];
     vsnprintf(message, sizeof message, fmt, ap);
-    const char *trace = trace_root(root, sizeof root);
+    const char *trace = thread_trace_root;
 
     struct line l = {.len = 0};
     if (json_format) {

@@ -14,11 +14,11 @@
 /* Reads AWS_LAMBDA_LOG_FORMAT and AWS_LAMBDA_LOG_LEVEL; call again to re-read. */
 void slsrt__log_configure(void);
 /*
- * The invocation this thread serves: its request id and raw trace header
- * (both borrowed; NULL for none).  The trace root is taken from the header
- * only when a line is written.
+ * The invocation this thread serves: its request id and X-Ray trace root
+ * (both borrowed and owned by the invocation, not by a receive buffer;
+ * NULL or "" for none).
  */
-void slsrt__log_set_context(const char *request_id, const char *trace_header);
+void slsrt__log_set_context(const char *request_id, const char *trace_root);
 /* A line from the runtime itself (logger "slsrt").  Never pass secrets. */
 void slsrt__log(slsrt_log_level level, const char *fmt, ...) SLSRT_PRINTF(2, 3);
 

@@ -23,7 +23,10 @@ struct slsrt_invocation {
     slsrt__worker *worker;
     char request_id[SLSRT__MAX_REQUEST_ID];
     int64_t deadline_ms;
-    /* Header values, borrowed from the client's receive buffer. */
+    /* The X-Ray root, copied: log lines outlive the receive buffer. */
+    char trace_root[40];
+    /* Header values, borrowed from the client's receive buffer (which the
+     * post of the result reuses: never read them after that). */
     const char *function_arn, *trace_id, *tenant_id, *invocation_id, *content_type;
     const char *client_context_raw, *cognito_identity_raw;
     const char *event;

@@ -201,7 +201,7 @@ int slsrt__worker_serve(slsrt__worker *w)
             continue;
         if (rt->max_concurrency == 1)
             slsrt__trace_env_update(rt, inv->trace_id);
-        slsrt__log_set_context(inv->request_id, inv->trace_id);
+        slsrt__log_set_context(inv->request_id, inv->trace_root);
         slsrt__response_reset(&w->res);
         slsrt__crash_arm_invocation(&w->crash, inv->request_id, inv->invocation_id);
         slsrt__watchdog_arm(w);

@@ -52,6 +52,21 @@ static const struct fault_case cases[] = {
     {"error:drop@1", FAIL_EVENT, INJECTED, "failed, it may be lost", 1, NULL},
     {"error:403@1", FAIL_EVENT, INJECTED, "invalid state transition (403)", 2, NULL},
     {"error:500@1", FAIL_EVENT, INJECTED, "Runtime API failed on the error", 2, NULL},
+    /* Byte-level faults (slsrt-local's proxy): a mangled /next loses that invocation
+     * (reported as the injected fault) and the runtime asks again; a mangled
+     * answer to a post is logged and the result, already accepted, stands. */
+    {"next:garbage@1", OK_EVENT, INJECTED, "/next failed: malformed HTTP response", 1, NULL},
+    {"next:truncate@1", OK_EVENT, INJECTED, "/next failed: connection closed in the body", 1, NULL},
+    {"next:headers-only@1", OK_EVENT, INJECTED, "/next failed: connection closed in the body", 1, NULL},
+    {"next:big-headers@1", OK_EVENT, INJECTED, "/next failed: malformed HTTP response", 1, NULL},
+    {"response:garbage@1", OK_EVENT, "{\"v\":1}", "it may be lost: malformed HTTP response", 1, NULL},
+    {"response:truncate@1", OK_EVENT, "{\"v\":1}", "it may be lost: connection closed in the body", 1, NULL},
+    {"response:headers-only@1", OK_EVENT, "{\"v\":1}", "it may be lost: connection closed in the body", 1, NULL},
+    {"response:big-headers@1", OK_EVENT, "{\"v\":1}", "it may be lost: malformed HTTP response", 1, NULL},
+    {"error:garbage@1", FAIL_EVENT, "Function.X", "it may be lost: malformed HTTP response", 1, NULL},
+    {"error:truncate@1", FAIL_EVENT, "Function.X", "it may be lost: connection closed", 1, NULL},
+    {"init-error:garbage", OK_EVENT, "Function.ConfigMissing", "posting the init error failed", 2, "fail"},
+    {"init-error:headers-only", OK_EVENT, "Function.ConfigMissing", "posting the init error failed", 2, "fail"},
     /* /init/error: the runtime exits whatever the answer; the caller sees the init error. */
     {"init-error:400", OK_EVENT, "Function.ConfigMissing", "rejected the init error", 2, "fail"},
     {"init-error:500", OK_EVENT, "Function.ConfigMissing", "failed on the init error", 2, "fail"},

@@ -100,16 +100,62 @@ void run_cmd(const char *const *argv, const char *const *env, double timeout_s, 
     r->err = se.data;
 }
 
+/*
+ * With SLSRT_VALGRIND=DIR every bootstrap runs under memcheck, its report in
+ * DIR/vg.<pid>, stopped with SIGTERM so that the leak check runs.
+ */
+static size_t add_valgrind(const char **argv, size_t n, char *log_arg, size_t log_size)
+{
+    const char *dir = getenv("SLSRT_VALGRIND");
+    if (!dir || !*dir)
+        return n;
+    snprintf(log_arg, log_size, "--log-file=%s/vg.%%p", dir);
+    static const char *const vg[] = {"valgrind", "--leak-check=full", "--errors-for-leak-kinds=definite",
+                                     "--show-leak-kinds=definite", "--track-origins=yes",
+                                     "--suppressions=tests/support/valgrind.supp"};
+    for (size_t i = 0; i < sizeof vg / sizeof vg[0]; i++)
+        argv[n++] = vg[i];
+    argv[n++] = log_arg;
+    return n;
+}
+
+static int has_option(const char **argv, size_t n, const char *opt)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(argv[i], opt) == 0)
+            return 1;
+    return 0;
+}
+
 void run_local(const char *const *args, double timeout_s, struct run *r)
 {
-    const char *argv[64];
+    const char *argv[80];
+    char log_arg[1100];
     size_t n = 0;
     const char *local = getenv("SLSRT_LOCAL"); /* the emulator of another build */
+    int valgrind = getenv("SLSRT_VALGRIND") && *getenv("SLSRT_VALGRIND");
     argv[n++] = local && *local ? local : build_path("bin/slsrt-local");
-    for (; *args && n < 63; args++)
+    for (; *args && n < 60; args++) {
+        if (valgrind && strcmp(*args, "--") == 0) {
+            static char name[256]; /* the function's name comes from its folder, not valgrind's */
+            const char *end = args[1] ? strrchr(args[1], '/') : NULL, *start = end;
+            while (start && start > args[1] && start[-1] != '/')
+                start--;
+            if (end && start && end > start && !has_option(argv, n, "--function-name")) {
+                snprintf(name, sizeof name, "%.*s", (int)(end - start), start);
+                argv[n++] = "--function-name";
+                argv[n++] = name;
+            }
+            argv[n++] = "--graceful-stop";
+            argv[n++] = "20000";
+            argv[n++] = "--";
+            n = add_valgrind(argv, n, log_arg, sizeof log_arg);
+            continue;
+        }
         argv[n++] = *args;
+    }
     argv[n] = NULL;
-    run_cmd(argv, NULL, timeout_s, r);
+    run_cmd(argv, NULL, valgrind ? timeout_s * 4 : timeout_s, r);
 }
 
 void run_free(struct run *r)

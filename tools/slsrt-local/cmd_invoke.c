@@ -78,8 +78,20 @@ static int invoke_parallel(struct emu *e, char **events, size_t *lens, size_t n)
     return 0;
 }
 
+/* --rss-every N: the bootstrap's resident memory now, for soak tests. */
+static void sample_rss(struct emu *e, unsigned long done)
+{
+    if (!e->opt->rss_every || done % (unsigned long)e->opt->rss_every)
+        return;
+    pthread_mutex_lock(&e->mu);
+    long kb = e->pid ? sandbox_rss_kb(e->pid) : 0;
+    pthread_mutex_unlock(&e->mu);
+    emu_log("slsrt-local: rss %ld kB after %lu invocations", kb, done);
+}
+
 int cmd_invoke(struct emu *e, const char *const *events, size_t nevents, int repeat)
 {
+    unsigned long done = 0;
     if (e->opt->concurrency > 1) {
         size_t n = nevents * (size_t)repeat;
         char **data = calloc(n, sizeof *data);
@@ -122,6 +134,7 @@ int cmd_invoke(struct emu *e, const char *const *events, size_t nevents, int rep
             fflush(stdout);
             failed |= inv.is_error;
             invocation_free(&inv);
+            sample_rss(e, ++done);
         }
         free(event);
     }

@@ -20,7 +20,10 @@
 
 enum api_call { CALL_NEXT, CALL_RESPONSE, CALL_ERROR, CALL_INIT_ERROR, CALL_COUNT };
 
-enum fault_action { FAULT_STATUS, FAULT_DROP, FAULT_DELAY };
+enum fault_action {
+    FAULT_STATUS, FAULT_DROP, FAULT_DELAY, /* answered by the Runtime API server */
+    FAULT_GARBAGE, FAULT_TRUNCATE, FAULT_HEADERS_ONLY, FAULT_BIG_HEADERS /* by the byte-level proxy */
+};
 
 struct fault {
     enum api_call call;
@@ -35,6 +38,8 @@ struct options {
     int memory_mb, concurrency;
     double timeout_s;
     int send_invocation_id, send_trace, trace_sampled, quiet;
+    int rss_every; /* log the bootstrap's resident memory every N invocations */
+    int graceful_stop_ms; /* SIGTERM and this long to exit on stop (for valgrind, coverage) */
     char **env;  /* extra KEY=VALUE pairs */
     size_t nenv;
     struct fault *faults;
@@ -73,6 +78,7 @@ struct emu {
     const struct options *opt;
     struct MHD_Daemon *rapi;
     int rapi_port;
+    int proxy_port; /* > 0: the bootstrap talks to the fault proxy */
     int stopping;
     /* The sandbox. */
     pid_t pid;
@@ -104,6 +110,7 @@ void sandbox_kill(struct emu *e);          /* with e->mu held */
 void sandbox_terminate(struct emu *e, int grace_ms);
 int sandbox_reap(struct emu *e);           /* with e->mu held: 1 if it exited */
 long sandbox_max_rss_kb(pid_t pid);
+long sandbox_rss_kb(pid_t pid); /* now, not the peak */
 void sandbox_describe_exit(int status, char *out, size_t n);
 
 /* invoke.c */
@@ -115,7 +122,14 @@ void invocation_free(struct invocation *inv);
 
 /* faults.c */
 int fault_parse(const char *spec, struct fault *out);
-const struct fault *fault_match(const struct emu *e, enum api_call call, unsigned occurrence);
+/* The fault for this occurrence of a call, among the server's or the proxy's kinds. */
+const struct fault *fault_match(const struct emu *e, enum api_call call, unsigned occurrence, int byte_level);
+int fault_byte_level(const struct fault *f);
+
+/* proxy.c: a TCP proxy in front of the Runtime API for byte-level faults. */
+int proxy_start(struct emu *e);
+/* rapi_server.c: fail a running invocation whose /next answer was mangled. */
+void rapi_fail_injected(struct emu *e, const char *request_id, const char *what);
 
 /* util.c */
 int64_t now_ms(void);

@@ -3,7 +3,10 @@
  *
  *   CALL    next | response | error | init-error
  *   ACTION  a status (400, 403, 410, 413, 500, ...), drop (close the
- *           connection without answering) or delay=MS (answer late)
+ *           connection without answering), delay=MS (answer late), or
+ *           byte-level: garbage (a status line that is not HTTP), truncate
+ *           (half the body, then close), headers-only (close after the
+ *           head), big-headers (a 300 KB header in the head)
  *   @N      only the Nth such call; @N+ from the Nth on; @N-M a range;
  *           none: every call.
  */
@@ -63,7 +66,18 @@ int fault_parse(const char *spec, struct fault *f)
     f->call = (enum api_call)call;
 
     char *end;
-    if (strcmp(action, "drop") == 0) {
+    static const struct {
+        const char *name;
+        enum fault_action action;
+    } bytes[] = {{"garbage", FAULT_GARBAGE}, {"truncate", FAULT_TRUNCATE}, {"headers-only", FAULT_HEADERS_ONLY},
+                 {"big-headers", FAULT_BIG_HEADERS}};
+    f->action = FAULT_STATUS;
+    for (size_t i = 0; i < sizeof bytes / sizeof bytes[0]; i++)
+        if (strcmp(action, bytes[i].name) == 0)
+            f->action = bytes[i].action;
+    if (fault_byte_level(f)) {
+        /* parsed */
+    } else if (strcmp(action, "drop") == 0) {
         f->action = FAULT_DROP;
     } else if (strncmp(action, "delay=", 6) == 0) {
         f->action = FAULT_DELAY;
@@ -79,11 +93,16 @@ int fault_parse(const char *spec, struct fault *f)
     return parse_range(at, f);
 }
 
-const struct fault *fault_match(const struct emu *e, enum api_call call, unsigned occurrence)
+int fault_byte_level(const struct fault *f)
+{
+    return f->action >= FAULT_GARBAGE;
+}
+
+const struct fault *fault_match(const struct emu *e, enum api_call call, unsigned occurrence, int byte_level)
 {
     for (size_t i = 0; i < e->opt->nfaults; i++) {
         const struct fault *f = &e->opt->faults[i];
-        if (f->call != call)
+        if (f->call != call || fault_byte_level(f) != byte_level)
             continue;
         if (f->from && occurrence < f->from)
             continue;

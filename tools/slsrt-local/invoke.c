@@ -32,7 +32,9 @@ void emu_init(struct emu *e, const struct options *opt)
 void emu_shutdown(struct emu *e)
 {
     pthread_mutex_lock(&e->mu);
-    if (e->extensions)
+    if (e->opt->graceful_stop_ms)
+        sandbox_terminate(e, e->opt->graceful_stop_ms);
+    else if (e->extensions)
         sandbox_terminate(e, SHUTDOWN_GRACE_MS);
     sandbox_kill(e);
     pthread_mutex_unlock(&e->mu);

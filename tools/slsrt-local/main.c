@@ -41,10 +41,14 @@ static void usage(FILE *out)
           "  --no-trace-header     send no Lambda-Runtime-Trace-Id\n"
           "  --no-invocation-id    do not send Lambda-Runtime-Invocation-Id\n"
           "  --fault SPEC          CALL:ACTION[@N|@N+|@N-M], CALL one of next, response,\n"
-          "                        error, init-error; ACTION a status, drop or delay=MS\n"
+          "                        error, init-error; ACTION a status, drop, delay=MS,\n"
+          "                        garbage, truncate, headers-only or big-headers\n"
           "  --concurrency N       up to N invocations at once (Lambda Managed Instances):\n"
           "                        sets AWS_LAMBDA_MAX_CONCURRENCY; invoke runs the events\n"
           "                        N at a time, serve takes N requests at a time\n"
+          "  --rss-every N         log the bootstrap's resident memory every N invocations\n"
+          "  --graceful-stop MS    on stop, SIGTERM and MS to exit before SIGKILL (so valgrind\n"
+          "                        or a coverage tool can write its report)\n"
           "  --quiet               no START/END/REPORT lines\n",
           out);
 }
@@ -89,7 +93,7 @@ int main(int argc, char **argv)
     size_t nevents = 0;
     int port = 9000, repeat = 1, status = 2;
     enum { O_EVENT = 1, O_REPEAT, O_PORT, O_TIMEOUT, O_MEMORY, O_NAME, O_REGION, O_HANDLER, O_ENV,
-           O_LOGFMT, O_LOGLVL, O_LAYER, O_CC, O_COGNITO, O_TENANT, O_SAMPLED, O_NOTRACE, O_NOINVID, O_FAULT, O_QUIET, O_CONCURRENCY };
+           O_LOGFMT, O_LOGLVL, O_LAYER, O_CC, O_COGNITO, O_TENANT, O_SAMPLED, O_NOTRACE, O_NOINVID, O_FAULT, O_QUIET, O_CONCURRENCY, O_RSS, O_GRACEFUL };
     static const struct option longopts[] = {
         {"event", 1, 0, O_EVENT}, {"repeat", 1, 0, O_REPEAT}, {"port", 1, 0, O_PORT},
         {"timeout", 1, 0, O_TIMEOUT}, {"memory", 1, 0, O_MEMORY}, {"function-name", 1, 0, O_NAME},
@@ -97,7 +101,7 @@ int main(int argc, char **argv)
         {"log-format", 1, 0, O_LOGFMT}, {"log-level", 1, 0, O_LOGLVL}, {"layer", 1, 0, O_LAYER},
         {"client-context", 1, 0, O_CC}, {"cognito-identity", 1, 0, O_COGNITO}, {"tenant-id", 1, 0, O_TENANT},
         {"trace-sampled", 0, 0, O_SAMPLED}, {"no-trace-header", 0, 0, O_NOTRACE}, {"no-invocation-id", 0, 0, O_NOINVID}, {"fault", 1, 0, O_FAULT},
-        {"quiet", 0, 0, O_QUIET}, {"concurrency", 1, 0, O_CONCURRENCY}, {0, 0, 0, 0}};
+        {"quiet", 0, 0, O_QUIET}, {"concurrency", 1, 0, O_CONCURRENCY}, {"rss-every", 1, 0, O_RSS}, {"graceful-stop", 1, 0, O_GRACEFUL}, {0, 0, 0, 0}};
     int c;
     optind = 2;
     while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
@@ -128,6 +132,8 @@ int main(int argc, char **argv)
         case O_NOINVID: o.send_invocation_id = 0; break;
         case O_QUIET: o.quiet = 1; break;
         case O_CONCURRENCY: o.concurrency = atoi(optarg); break;
+        case O_RSS: o.rss_every = atoi(optarg); break;
+        case O_GRACEFUL: o.graceful_stop_ms = atoi(optarg); break;
         case O_FAULT:
             if (fault_parse(optarg, &o.faults[o.nfaults]) != 0) {
                 fprintf(stderr, "slsrt-local: bad --fault '%s' (CALL:ACTION[@N|@N+|@N-M])\n", optarg);
@@ -160,7 +166,7 @@ int main(int argc, char **argv)
 
     struct emu e;
     emu_init(&e, &o);
-    if (rapi_start(&e) != 0) {
+    if (rapi_start(&e) != 0 || proxy_start(&e) != 0) {
         fprintf(stderr, "slsrt-local: cannot start the Runtime API server\n");
         goto out;
     }

@@ -56,7 +56,7 @@ static void sleep_ms(int ms)
  */
 static int inject(struct emu *e, enum api_call call, struct MHD_Connection *c, enum MHD_Result *ret)
 {
-    const struct fault *f = fault_match(e, call, e->calls[call]);
+    const struct fault *f = fault_match(e, call, e->calls[call], 0);
     if (!f)
         return 0;
     if (f->action == FAULT_DELAY) {
@@ -207,6 +207,17 @@ static enum MHD_Result serve_next(struct emu *e, struct MHD_Connection *c)
     ret = MHD_queue_response(c, 200, r);
     MHD_destroy_response(r);
     return ret;
+}
+
+void rapi_fail_injected(struct emu *e, const char *request_id, const char *what)
+{
+    pthread_mutex_lock(&e->mu);
+    struct invocation *inv = find(e, request_id);
+    if (inv && inv->state == INV_RUNNING) {
+        char *doc = error_doc("slsrt-local.InjectedFault", "%s", what);
+        finish(e, inv, doc, doc ? strlen(doc) : 0, 1, "slsrt-local.InjectedFault", NULL);
+    }
+    pthread_mutex_unlock(&e->mu);
 }
 
 /* A streamed response ended: with error trailers, or without. */

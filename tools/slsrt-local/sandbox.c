@@ -92,7 +92,7 @@ static void build_env(struct emu *e, struct env *env)
         dir_of(buf, layer, sizeof layer);
     }
 
-    snprintf(buf, sizeof buf, "127.0.0.1:%d", e->rapi_port);
+    snprintf(buf, sizeof buf, "127.0.0.1:%d", e->proxy_port > 0 ? e->proxy_port : e->rapi_port);
     env_put(env, "AWS_LAMBDA_RUNTIME_API", buf);
     env_put(env, "AWS_LAMBDA_FUNCTION_NAME", o->function_name);
     env_put(env, "AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
@@ -201,8 +201,8 @@ void sandbox_terminate(struct emu *e, int grace_ms)
 {
     if (!e->pid)
         return;
-    emu_log("slsrt-local: shutting down: SIGTERM to the bootstrap (an extension is registered), %d ms to exit",
-            grace_ms);
+    emu_log("slsrt-local: shutting down: SIGTERM to the bootstrap (%s), %d ms to exit",
+            e->extensions ? "an extension is registered" : "--graceful-stop", grace_ms);
     kill(e->pid, SIGTERM);
     for (int waited = 0; waited < grace_ms; waited += 10) {
         if (sandbox_reap(e))
@@ -214,20 +214,26 @@ void sandbox_terminate(struct emu *e, int grace_ms)
     sandbox_kill(e);
 }
 
-long sandbox_max_rss_kb(pid_t pid)
+static long status_kb(pid_t pid, const char *field)
 {
     char path[64], line[256];
     long kb = 0;
+    size_t n = strlen(field);
     snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
     FILE *f = fopen(path, "r");
     if (!f)
         return 0;
     while (fgets(line, sizeof line, f))
-        if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+        if (strncmp(line, field, n) == 0 && line[n] == ':') {
+            kb = strtol(line + n + 1, NULL, 10);
             break;
+        }
     fclose(f);
     return kb;
 }
+
+long sandbox_max_rss_kb(pid_t pid) { return status_kb(pid, "VmHWM"); }
+long sandbox_rss_kb(pid_t pid) { return status_kb(pid, "VmRSS"); }
 
 void sandbox_describe_exit(int status, char *out, size_t n)
 {
