@@ -127,9 +127,12 @@ $(BUILD)/tests/integration/%: tests/integration/%.c $(TEST_SUPPORT) tests/suppor
 	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -Itests/support -o $@ $< $(TEST_SUPPORT) $(LDHARDEN) \
 	    $(CHECK_LIBS) $(JANSSON_LIBS)
 
-# Run every test binary; each prints Check's summary line.
+# Run every test binary; each prints Check's summary line.  Then no log line
+# of any run may hold a credential.
 test-run: tests
+	@rm -rf $(BUILD)/test-logs
 	@BUILD=$(BUILD) scripts/run-tests $(UNIT_BINS) $(INTEG_BINS)
+	@BUILD=$(BUILD) scripts/check-secrets
 
 check-asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 test-run

@@ -55,6 +55,21 @@ static int drain(int fd, struct sink *s)
     return n > 0 || (n < 0 && errno == EINTR);
 }
 
+/* Every run's stderr, for scripts/check-secrets. */
+static void keep_log(const char *const *argv, const char *err, size_t len)
+{
+    char dir[1100], path[1200];
+    snprintf(dir, sizeof dir, "%s/test-logs", build_dir());
+    mkdir(dir, 0755);
+    snprintf(path, sizeof path, "%s/stderr.log", dir);
+    FILE *f = fopen(path, "a");
+    if (!f)
+        return;
+    fprintf(f, "---- %s\n", argv[0]);
+    fwrite(err, 1, len, f);
+    fclose(f);
+}
+
 void run_cmd(const char *const *argv, const char *const *env, double timeout_s, struct run *r)
 {
     int out[2], err[2];
@@ -65,6 +80,10 @@ void run_cmd(const char *const *argv, const char *const *env, double timeout_s, 
         dup2(out[1], 1);
         dup2(err[1], 2);
         close(out[0]), close(err[0]), close(out[1]), close(err[1]);
+        setenv("AWS_ACCESS_KEY_ID", TEST_ACCESS_KEY, 0);
+        setenv("AWS_SECRET_ACCESS_KEY", TEST_SECRET_KEY, 0);
+        setenv("AWS_SESSION_TOKEN", TEST_SESSION_TOKEN, 0);
+        setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", TEST_SESSION_TOKEN, 0);
         for (const char *const *e = env; e && *e; e++)
             putenv((char *)*e);
         execv(argv[0], (char *const *)argv);
@@ -95,6 +114,7 @@ void run_cmd(const char *const *argv, const char *const *env, double timeout_s, 
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     r->status = timed_out ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    keep_log(argv, se.data, se.len);
     r->out = so.data;
     r->out_len = so.len;
     r->err = se.data;

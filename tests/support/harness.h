@@ -12,6 +12,15 @@ struct run {
     char *err;   /* stderr, NUL-terminated */
 };
 
+/*
+ * Credentials every run carries (unless a test sets its own): no log line
+ * of any run may ever show them (scripts/check-secrets reads every run's
+ * stderr, which run_cmd keeps in <build>/test-logs/).
+ */
+#define TEST_ACCESS_KEY "AKIASLSRTTESTKEY0001"
+#define TEST_SECRET_KEY "slsrtTestSecret/NeverLogMe+0123456789abcdefgh"
+#define TEST_SESSION_TOKEN "slsrtTestSessionToken//NeverLogMe//IQoJb3JpZ2luX2VjEJr"
+
 /* The build folder (BUILD in the environment, default "build"). */
 const char *build_dir(void);
 /* "<build>/<rel>" in a static buffer rotated over 8 slots. */
