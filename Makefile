@@ -56,7 +56,7 @@ INTEG_BINS := $(INTEG_TESTS:%=$(BUILD)/tests/integration/%)
 TEST_SUPPORT := tests/support/harness.c
 PUBLIC_HEADERS := $(wildcard include/slsrt/*.h)
 
-.PHONY: all lib examples tools tests deps run check test-run check-asan check-tsan check-valgrind gates fuzz soak bench install clean
+.PHONY: all lib layer examples tools tests deps run check test-run check-asan check-tsan check-valgrind gates fuzz soak bench install clean
 all: lib tools examples
 
 deps:
@@ -89,6 +89,11 @@ $(PC_FILE): scripts/slsrt.pc.in Makefile
 	@mkdir -p $(@D)
 	sed -e 's|@PREFIX@|$(abspath $(BUILD))|' -e 's|@INCLUDEDIR@|$(CURDIR)/include|' \
 	    -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+# ---- the layer: reproducible zip and SDK for this machine's architecture ----
+ARCH ?= $(shell uname -m | sed -e 's/aarch64/arm64/')
+layer: lib
+	@scripts/make-layer $(BUILD) $(ARCH) $(VERSION)
 
 # ---- the emulator -----------------------------------------------------
 tools: $(LOCAL_BIN)
@@ -153,6 +158,11 @@ gates: all
 	@scripts/check-abi $(BUILD)/lib/$(LIB_SONAME)
 	@scripts/check-glibc $(LIB_REAL) $(EXAMPLE_BINS)
 	@scripts/check-hardening $(LIB_REAL) $(EXAMPLE_BINS) $(LOCAL_BIN)
+	@$(MAKE) --no-print-directory layer >/dev/null
+	@rm -rf $(BUILD)/layer/unpacked && mkdir -p $(BUILD)/layer/unpacked && \
+	    cd $(BUILD)/layer/unpacked && unzip -q ../slsrt-$(VERSION)-$(ARCH).zip && \
+	    $(CURDIR)/scripts/check-glibc lib/libslsrt.so.1 lib/libjansson.so.4
+	@scripts/check-reproducible
 	@BUILD=$(BUILD) tests/gates/test_gates.sh
 
 # Every bootstrap of these suites under valgrind memcheck: no errors, no leaks.
@@ -186,7 +196,7 @@ check: deps
 
 # ---- the two commands and the benchmark --------------------------------
 run: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all layer
 	@BUILD=$(BUILD) scripts/run-examples
 
 bench: deps
