@@ -127,10 +127,11 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_INTERNAL) $(TEST_SUPPORT) $(PUBLIC_H
 	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -Ilib -Itests/support -o $@ $< $(TEST_SUPPORT) $(LIB_INTERNAL) \
 	    $(LDHARDEN) $(CHECK_LIBS) $(JANSSON_LIBS) -lz -lm
 
-$(BUILD)/tests/integration/%: tests/integration/%.c $(TEST_SUPPORT) tests/support/harness.h $(PUBLIC_HEADERS)
+$(BUILD)/tests/integration/%: tests/integration/%.c $(TEST_SUPPORT) tests/support/harness.h $(PUBLIC_HEADERS) \
+    $(LIB_INTERNAL)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -Itests/support -o $@ $< $(TEST_SUPPORT) $(LDHARDEN) \
-	    $(CHECK_LIBS) $(JANSSON_LIBS)
+	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -Itests/support -o $@ $< $(TEST_SUPPORT) $(LIB_INTERNAL) $(LDHARDEN) \
+	    $(CHECK_LIBS) $(JANSSON_LIBS) -lz
 
 # Run every test binary; each prints Check's summary line.  Then no log line
 # of any run may hold a credential.

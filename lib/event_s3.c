@@ -1,7 +1,11 @@
 /* event_s3.c - S3 notification records. */
 #include <slsrt/events.h>
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "event_fields.h"
+#include "url.h"
 
 static const json_t *object(const json_t *r) { return slsrt__obj(slsrt__obj(r, "s3"), "object"); }
 
@@ -18,36 +22,26 @@ int64_t slsrt_s3_size(const json_t *r)
     return json_is_integer(size) ? (int64_t)json_integer_value(size) : -1;
 }
 
-static int hexval(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /* S3 encodes keys as application/x-www-form-urlencoded: %XX, and '+' for space. */
 slsrt_status slsrt_s3_key(const json_t *r, char *buf, size_t size, size_t *len)
 {
-    const char *raw = slsrt_s3_key_raw(r);
-    if (!raw)
+    const json_t *key = json_object_get(object(r), "key");
+    if (!json_is_string(key))
         return SLSRT_EINVAL;
-    size_t n = 0;
-    for (const char *p = raw; *p; p++, n++) {
-        char c = *p;
-        if (c == '+') {
-            c = ' ';
-        } else if (c == '%') {
-            int hi = hexval(p[1]), lo = hi < 0 ? -1 : hexval(p[2]);
-            if (lo < 0)
-                return SLSRT_EINVAL;
-            c = (char)(hi * 16 + lo);
-            p += 2;
-        }
-        if (buf && n + 1 < size)
-            buf[n] = c;
-    }
-    if (len)
+    size_t raw = json_string_length(key);
+    char *tmp = malloc(raw + 1);
+    if (!tmp)
+        return SLSRT_ENOMEM;
+    size_t n = slsrt__url_decode(json_string_value(key), raw, tmp, 1);
+    slsrt_status rc = SLSRT_OK;
+    if (n == (size_t)-1)
+        rc = SLSRT_EINVAL;
+    else if (!buf || n + 1 > size)
+        rc = SLSRT_ETOOBIG;
+    else
+        memcpy(buf, tmp, n + 1);
+    if (len && n != (size_t)-1)
         *len = n;
-    if (!buf || n + 1 > size)
-        return SLSRT_ETOOBIG;
-    buf[n] = '\0';
-    return SLSRT_OK;
+    free(tmp);
+    return rc;
 }

@@ -1,6 +1,8 @@
 /* invocation.c - one invocation's context: the /next headers and the event. */
 #include "runtime_internal.h"
 
+#include <slsrt/http.h>
+
 #include "log.h"
 
 #include <stdio.h>
@@ -81,6 +83,7 @@ void slsrt__invocation_reset(slsrt_invocation *inv)
     json_decref(inv->cognito_identity);
     slsrt_trace_header_free(inv->trace);
     slsrt__metrics_free(inv->metrics);
+    slsrt_http_request_free(inv->http);
     free(inv->pending_error_type);
     free(inv->pending_error_message);
     memset(inv, 0, sizeof *inv);

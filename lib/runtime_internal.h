@@ -41,6 +41,7 @@ struct slsrt_invocation {
     int trace_parsed;
     struct slsrt__metrics *metrics;
     slsrt_span *open_spans;
+    struct slsrt_http_request *http; /* the event as an HTTP request */
 };
 
 struct slsrt_response {

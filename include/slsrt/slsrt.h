@@ -14,5 +14,6 @@
 #include <slsrt/xray.h>
 #include <slsrt/metrics.h>
 #include <slsrt/events.h>
+#include <slsrt/http.h>
 
 #endif /* SLSRT_SLSRT_H */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include <slsrt/events.h>
+#include <slsrt/http.h>
 
 static void every_accessor(const json_t *r)
 {
@@ -73,6 +74,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unmarshal_all(event, 0);
     slsrt_status st;
     json_decref(slsrt_cwlogs_decode(event, &st));
+    slsrt_http_request *req = slsrt_http_request_parse(event, &st);
+    if (req) { /* every accessor of the HTTP request */
+        size_t len;
+        slsrt_http_method(req), slsrt_http_path(req), slsrt_http_raw_path(req), slsrt_http_query(req, "a");
+        for (size_t i = 0; i < slsrt_http_query_count(req); i++)
+            slsrt_http_query_name(req, i), slsrt_http_query_value(req, i);
+        for (size_t i = 0; i < slsrt_http_header_count(req); i++)
+            slsrt_http_header_name(req, i), slsrt_http_header_value(req, i);
+        for (size_t i = 0; i < slsrt_http_cookie_count(req); i++)
+            slsrt_http_cookie(req, i);
+        slsrt_http_header(req, "Cookie"), slsrt_http_cookie_value(req, "a"), slsrt_http_path_param(req, "id");
+        slsrt_http_stage_variable(req, "s"), slsrt_http_source_ip(req), slsrt_http_user_agent(req);
+        if (slsrt_http_body(req, &len)[len] != '\0')
+            abort();
+        slsrt_http_jwt_claims(req), slsrt_http_route_key(req), slsrt_http_connection_id(req);
+        slsrt_http_request_free(req);
+    }
     json_decref(event);
     return 0;
 }

@@ -1,0 +1,38 @@
+/* http_internal.h - the HTTP request's insides, shared with the router (private). */
+#ifndef SLSRT_HTTP_INTERNAL_H
+#define SLSRT_HTTP_INTERNAL_H
+
+#include <slsrt/http.h>
+
+struct slsrt__pair {
+    const char *name, *value;
+};
+
+typedef struct slsrt__pairs {
+    struct slsrt__pair *items;
+    size_t n, cap;
+} slsrt__pairs;
+
+int slsrt__pairs_add(slsrt__pairs *p, const char *name, const char *value);
+const char *slsrt__pairs_get(const slsrt__pairs *p, const char *name, int nocase);
+
+struct slsrt_http_request {
+    const json_t *event;
+    slsrt_event_source source;
+    const char *method, *path, *raw_path, *source_ip, *user_agent, *request_id;
+    const char *connection_id, *route_key, *ws_event;
+    const char *body;
+    size_t body_len;
+    int base64, alb_multi;
+    int bad_body; /* isBase64Encoded, but not base64: answered 400 by the router */
+    slsrt__pairs query, headers, cookies, params;
+    slsrt__pairs route_params; /* captured by the router */
+    const json_t *stage_vars, *authorizer;
+    char **owned; /* strings slsrt decoded or copied */
+    size_t nowned, capowned;
+};
+
+/* Keep s (malloc'd) for the request's lifetime; returns s, or NULL (s freed). */
+char *slsrt__http_own(slsrt_http_request *r, char *s);
+
+#endif
