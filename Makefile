@@ -201,12 +201,17 @@ run: deps
 	@BUILD=$(BUILD) scripts/run-examples
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/bench/standin $(BUILD)/bench/bare_loop $(BUILD)/bench/events_bench
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/standin $(BUILD)/bench/bare_loop $(BUILD)/bench/events_bench \
+	    $(BUILD)/bench/route_1 $(BUILD)/bench/route_100
 	@BUILD=$(BUILD) tests/bench/run
 
 $(BUILD)/bench/%: tests/bench/%.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -g -Wall -Wextra -Werror -o $@ $<
+
+$(BUILD)/bench/route_%: tests/bench/route_fn.c $(BUILD)/lib/libslsrt.so $(PUBLIC_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -Wall -Wextra -Werror -Iinclude $(JANSSON_CFLAGS) -DROUTES=$* -o $@ $< -L$(BUILD)/lib -lslsrt $(JANSSON_LIBS)
 
 # Linked with the library like a function, but run directly.
 $(BUILD)/bench/events_bench: tests/bench/events_bench.c $(BUILD)/lib/libslsrt.so $(PUBLIC_HEADERS)
