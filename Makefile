@@ -169,7 +169,7 @@ gates: all
 # Every bootstrap of these suites under valgrind memcheck: no errors, no leaks.
 # (Lifecycle asserts on SIGTERM and streaming on peak RSS, which valgrind's
 # own stop signal and memory would change: they run in the other passes.)
-VALGRIND_SUITES := batch concurrency crash emulator faults observability runtime_loop
+VALGRIND_SUITES := batch concurrency crash emulator faults http observability runtime_loop
 check-valgrind: tests
 	@BUILD=$(BUILD) scripts/check-valgrind $(VALGRIND_SUITES:%=$(BUILD)/tests/integration/test_%)
 
@@ -178,6 +178,7 @@ SOAK_INVOCATIONS ?= 1000000
 soak: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) tests/soak/run $(SOAK_INVOCATIONS)
+	@BUILD=$(BUILD) tests/soak/run $$(($(SOAK_INVOCATIONS) / 10)) http-echo examples/http-echo/events/apigw-v2-get.json
 	@BUILD=$(BUILD) tests/soak/run $$(($(SOAK_INVOCATIONS) / 10)) event-summary tests/events/sqs-batch.json
 
 # libFuzzer targets (clang): `make fuzz` runs each FUZZ_SECONDS; make check briefly.
@@ -192,6 +193,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-tsan
 	@$(MAKE) --no-print-directory check-valgrind
 	@BUILD=$(BUILD) tests/soak/run 20000
+	@BUILD=$(BUILD) tests/soak/run 5000 http-echo examples/http-echo/events/apigw-v2-get.json
 	@BUILD=$(BUILD) tests/soak/run 5000 event-summary tests/events/sqs-batch.json
 	@BUILD=$(BUILD) tests/fuzz/run 10
 

@@ -282,6 +282,7 @@ void slsrt_http_request_free(slsrt_http_request *r)
     free(r->headers.items);
     free(r->cookies.items);
     free(r->params.items);
+    free(r->route_params.items);
     free(r);
 }
 
