@@ -51,7 +51,7 @@ TEST_FUNCS := $(notdir $(basename $(wildcard tests/functions/*.c)))
 TEST_FUNC_BINS := $(TEST_FUNCS:%=$(BUILD)/tests/functions/%/bootstrap)
 UNIT_TESTS := $(notdir $(basename $(wildcard tests/unit/test_*.c)))
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
-INTEG_TESTS := $(notdir $(basename $(wildcard tests/integration/test_*.c)))
+INTEG_TESTS := $(filter-out test_posts_api,$(notdir $(basename $(wildcard tests/integration/test_*.c))))
 INTEG_BINS := $(INTEG_TESTS:%=$(BUILD)/tests/integration/%)
 TEST_SUPPORT := tests/support/harness.c
 PUBLIC_HEADERS := $(wildcard include/slsrt/*.h)
@@ -107,6 +107,8 @@ examples: $(EXAMPLE_BINS)
 
 # Crash reports name only exported functions: the crash example exports its own.
 $(BUILD)/examples/crash/bootstrap: EXAMPLE_LDFLAGS := -rdynamic
+# posts-api talks to PostgreSQL through libpq (ship libpq.so.5 in the function's lib/).
+$(BUILD)/examples/posts-api/bootstrap: EXAMPLE_LDFLAGS := $(shell pkg-config --cflags --libs libpq 2>/dev/null || echo -lpq)
 
 $(BUILD)/examples/%/bootstrap: examples/%/main.c $(BUILD)/lib/libslsrt.so $(PC_FILE) $(PUBLIC_HEADERS)
 	@mkdir -p $(@D)
@@ -114,7 +116,7 @@ $(BUILD)/examples/%/bootstrap: examples/%/main.c $(BUILD)/lib/libslsrt.so $(PC_F
 	    $$(PKG_CONFIG_PATH=$(BUILD)/lib/pkgconfig pkg-config --cflags --libs slsrt)
 
 # ---- tests ------------------------------------------------------------
-tests: all $(TEST_FUNC_BINS) $(UNIT_BINS) $(INTEG_BINS)
+tests: all $(TEST_FUNC_BINS) $(UNIT_BINS) $(INTEG_BINS) $(BUILD)/tests/integration/test_posts_api
 
 # -rdynamic: crash reports name the test functions' own functions.
 $(BUILD)/tests/functions/%/bootstrap: tests/functions/%.c $(BUILD)/lib/libslsrt.so $(PUBLIC_HEADERS)
@@ -138,6 +140,11 @@ $(BUILD)/tests/integration/%: tests/integration/%.c $(TEST_SUPPORT) tests/suppor
 test-run: tests
 	@rm -rf $(BUILD)/test-logs
 	@BUILD=$(BUILD) scripts/run-tests $(UNIT_BINS) $(INTEG_BINS)
+	@echo "== $(BUILD)/tests/integration/test_posts_api (a real PostgreSQL)"
+	@rc=0; BUILD=$(BUILD) scripts/with-postgres --schema examples/posts-api/schema.sql \
+	    $(BUILD)/tests/integration/test_posts_api || rc=$$?; \
+	if [ $$rc -eq 77 ] && [ -z "$$CI" ]; then echo "test_posts_api: skipped (PostgreSQL could not be started)"; \
+	elif [ $$rc -ne 0 ]; then exit 1; fi
 	@BUILD=$(BUILD) scripts/check-secrets
 
 check-asan:
