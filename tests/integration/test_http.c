@@ -11,6 +11,7 @@
 
 #include "harness.h"
 #include <slsrt/events.h>
+#include <slsrt/http.h>
 
 #define ECHO build_path("examples/http-echo/bootstrap")
 #define ROUTES build_path("tests/functions/routes/bootstrap")
@@ -145,6 +146,44 @@ START_TEST(own_events)
 }
 END_TEST
 
+START_TEST(function_urls_and_authorizers)
+{
+    json_t *view, *resp = invoke(ECHO, "examples/http-echo/events/function-url-post.json", &view);
+    ck_assert_str_eq(str(view, "source"), "function-url");
+    ck_assert_str_eq(str(view, "body"), "a,b\n1,2");
+    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(json_object_get(view, "query"), "format"), 0)), "csv");
+    ck_assert_ptr_nonnull(json_object_get(resp, "cookies")); /* the 2.0 shape */
+    json_decref(view), json_decref(resp);
+
+    const char *fx = fixtures_dir();
+    if (!fx) {
+        printf("function_urls_and_authorizers: authorizer samples skipped (no ../shared/fixtures)\n");
+        return;
+    }
+    static const struct {
+        const char *file, *path;
+    } cases[] = {
+        {"example-apigw-v2-request-jwt-authorizer.json", "jwt"},
+        {"example-apigw-v2-request-lambda-authorizer.json", "lambda"},
+        {"example-apigw-v2-request-iam.json", "iam"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[1200];
+        snprintf(path, sizeof path, "%s/events/%s", fx, cases[i].file);
+        json_t *event = json_load_file(path, 0, NULL);
+        slsrt_status st;
+        slsrt_http_request *req = slsrt_http_request_parse(event, &st);
+        ck_assert_msg(req != NULL, "%s", cases[i].file);
+        const json_t *auth = slsrt_http_authorizer(req);
+        ck_assert_msg(json_object_get(auth, cases[i].path) != NULL, "%s: no %s", cases[i].file, cases[i].path);
+        if (i == 0)
+            ck_assert_ptr_nonnull(slsrt_http_jwt_claims(req));
+        slsrt_http_request_free(req);
+        json_decref(event);
+    }
+}
+END_TEST
+
 START_TEST(edge_cases)
 {
     /* repeated keys, unicode and encoded slashes in paths, empty and missing fields */
@@ -237,6 +276,7 @@ int main(void)
     tcase_add_test(tc, every_http_sample_is_echoed);
     tcase_add_test(tc, sample_fields);
     tcase_add_test(tc, own_events);
+    tcase_add_test(tc, function_urls_and_authorizers);
     tcase_add_test(tc, edge_cases);
     tcase_add_test(tc, router_rules_and_shapes);
     suite_add_tcase(s, tc);
