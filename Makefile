@@ -56,7 +56,7 @@ INTEG_BINS := $(INTEG_TESTS:%=$(BUILD)/tests/integration/%)
 TEST_SUPPORT := tests/support/harness.c
 PUBLIC_HEADERS := $(wildcard include/slsrt/*.h)
 
-.PHONY: all lib layer examples tools tests deps run check test-run check-asan check-tsan check-valgrind gates fuzz soak bench install clean
+.PHONY: all lib layer function examples tools tests deps run check test-run check-asan check-tsan check-valgrind gates fuzz soak bench install clean
 all: lib tools examples
 
 deps:
@@ -94,6 +94,15 @@ $(PC_FILE): scripts/slsrt.pc.in Makefile
 ARCH ?= $(shell uname -m | sed -e 's/aarch64/arm64/')
 layer: lib
 	@scripts/make-layer $(BUILD) $(ARCH) $(VERSION)
+
+# A function project (scripts/new-function makes one) as DIR/function.zip,
+# built against this build's library.
+function: lib
+	@[ -n "$(DIR)" ] || { echo "usage: make function DIR=path/to/function [ARCH=$(ARCH)]"; exit 2; }
+	@[ "$(ARCH)" = "$$(uname -m | sed -e 's/aarch64/arm64/')" ] || \
+	    { echo "make function: ARCH=$(ARCH): only this machine's architecture builds here so far"; exit 2; }
+	@PKG_CONFIG_PATH=$(abspath $(BUILD))/lib/pkgconfig $(MAKE) --no-print-directory -C $(DIR) zip
+	@echo "function: $(DIR)/function.zip (bootstrap at its root, for provided.al2023 with the slsrt layer)"
 
 # ---- the emulator -----------------------------------------------------
 tools: $(LOCAL_BIN)
@@ -171,6 +180,8 @@ gates: all
 	    cd $(BUILD)/layer/unpacked && unzip -q ../slsrt-$(VERSION)-$(ARCH).zip && \
 	    $(CURDIR)/scripts/check-glibc lib/libslsrt.so.1 lib/libjansson.so.4
 	@scripts/check-reproducible
+	@BUILD=$(BUILD) scripts/check-upgrade
+	@rc=0; scripts/check-isolation $(BUILD) || rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 77 ]
 	@BUILD=$(BUILD) tests/gates/test_gates.sh
 
 # Every bootstrap of these suites under valgrind memcheck: no errors, no leaks.

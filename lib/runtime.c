@@ -191,8 +191,8 @@ int slsrt_runtime_run(slsrt_runtime *rt)
 
 int slsrt_main(int argc, char **argv, slsrt_init_fn init, slsrt_handler_fn handler)
 {
-    (void)argc;
-    (void)argv;
+    if (argc >= 2 && strcmp(argv[1], "--info") == 0) /* a bootstrap built before --info existed */
+        return slsrt_main_info(argc, argv, init, handler, NULL, NULL);
     slsrt_runtime *rt = slsrt_runtime_new();
     if (!rt)
         return 1;

@@ -155,4 +155,6 @@ static int handler(slsrt_invocation *inv, slsrt_response *res)
     return slsrt_router_handle(app->router, inv, res);
 }
 
-SLSRT_MAIN_WITH_INIT(init, handler)
+SLSRT_MAIN_WITH_INFO("{\"name\": \"posts-api\", \"memory\": 256, \"timeout\": 10, \"architecture\": \"arm64\","
+                      " \"eventSources\": [\"apigw-v2\"], \"environment\": [\"DATABASE_URL\"], \"permissions\": []}",
+                      init, handler)

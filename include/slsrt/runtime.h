@@ -126,10 +126,30 @@ SLSRT_API slsrt_status slsrt_runtime_set_deadline_hook(slsrt_runtime *rt, slsrt_
  */
 SLSRT_API int slsrt_main(int argc, char **argv, slsrt_init_fn init, slsrt_handler_fn handler);
 
+/*
+ * slsrt_main with a declaration of what the function needs, as JSON (a
+ * string literal is best), answered by `./bootstrap --info` without touching
+ * the Runtime API, and read by the CDK construct and by
+ * `--info --format terraform` (a resource suggestion):
+ *
+ *     {"name": "orders", "memory": 256, "timeout": 10, "architecture": "arm64",
+ *      "eventSources": ["sqs"], "environment": ["TABLE_NAME"],
+ *      "permissions": [{"actions": ["dynamodb:GetItem"], "resources": ["*"]}]}
+ *
+ * slsrt adds "slsrt": {"builtAgainst": <header version>, "runtime": <library
+ * version>}.  Every bootstrap answers --info; without a declaration it says
+ * only that.  Exits 2 when the declaration is not a JSON object.
+ */
+SLSRT_API int slsrt_main_info(int argc, char **argv, slsrt_init_fn init, slsrt_handler_fn handler,
+                              const char *info_json, const char *built_against);
+
 #define SLSRT_MAIN(handler) \
-    int main(int argc, char **argv) { return slsrt_main(argc, argv, NULL, (handler)); }
+    int main(int argc, char **argv) { return slsrt_main_info(argc, argv, NULL, (handler), NULL, SLSRT_VERSION_STRING); }
 #define SLSRT_MAIN_WITH_INIT(init, handler) \
-    int main(int argc, char **argv) { return slsrt_main(argc, argv, (init), (handler)); }
+    int main(int argc, char **argv) { return slsrt_main_info(argc, argv, (init), (handler), NULL, SLSRT_VERSION_STRING); }
+#define SLSRT_MAIN_WITH_INFO(info_json, init, handler) \
+    int main(int argc, char **argv) \
+    { return slsrt_main_info(argc, argv, (init), (handler), (info_json), SLSRT_VERSION_STRING); }
 
 /* ---- The invocation (all borrowed, valid until the handler returns) ---- */
 

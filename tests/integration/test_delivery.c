@@ -1,0 +1,112 @@
+/*
+ * test_delivery.c - what a function author uses to ship: ./bootstrap --info
+ * (JSON and Terraform, without a Runtime API), scripts/new-function for both
+ * kinds (each builds and passes its own test at once), and make function.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include <slsrt/common.h>
+
+static void sh(const char *cmd, struct run *r)
+{
+    const char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+    run_cmd(argv, NULL, 120, r);
+}
+
+START_TEST(info_json_and_terraform)
+{
+    char cmd[1024];
+    struct run r;
+    snprintf(cmd, sizeof cmd, "unset AWS_LAMBDA_RUNTIME_API; LD_LIBRARY_PATH=%s %s --info", build_path("lib"),
+             build_path("examples/posts-api/bootstrap"));
+    sh(cmd, &r);
+    ck_assert_int_eq(r.status, 0);
+    json_t *info = json_loads(r.out, 0, NULL);
+    ck_assert_ptr_nonnull(info);
+    ck_assert_int_eq(json_integer_value(json_object_get(info, "memory")), 256);
+    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(info, "environment"), 0)), "DATABASE_URL");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(info, "slsrt"), "builtAgainst")), SLSRT_VERSION_STRING);
+    json_decref(info);
+    run_free(&r);
+
+    snprintf(cmd, sizeof cmd, "LD_LIBRARY_PATH=%s %s --info --format terraform", build_path("lib"),
+             build_path("examples/posts-api/bootstrap"));
+    sh(cmd, &r);
+    ck_assert_ptr_nonnull(strstr(r.out, "resource \"aws_lambda_function\" \"posts-api\""));
+    ck_assert_ptr_nonnull(strstr(r.out, "runtime       = \"provided.al2023\""));
+    ck_assert_ptr_nonnull(strstr(r.out, "memory_size   = 256"));
+    ck_assert_ptr_nonnull(strstr(r.out, "DATABASE_URL = var.DATABASE_URL"));
+    run_free(&r);
+
+    snprintf(cmd, sizeof cmd, "LD_LIBRARY_PATH=%s %s --info", build_path("lib"), build_path("examples/hello/bootstrap"));
+    sh(cmd, &r);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "\"builtAgainst\""));
+    run_free(&r);
+
+    snprintf(cmd, sizeof cmd, "LD_LIBRARY_PATH=%s %s --info", build_path("lib"), build_path("tests/functions/badinfo/bootstrap"));
+    sh(cmd, &r);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "not a JSON object"));
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(scaffolded_functions_build_and_pass_their_tests)
+{
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    /* A scaffold is a plain program: it cannot link a sanitized library. */
+    printf("scaffolded_functions_build_and_pass_their_tests: skipped in the sanitized build (the plain one runs it)\n");
+    return;
+#endif
+    char dir[] = "/tmp/slsrt-scaffold-XXXXXX", cmd[2048];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char *cwd = getcwd(NULL, 0);
+    const char *kinds[] = {"http", "events"};
+    for (int i = 0; i < 2; i++) {
+        struct run r;
+        snprintf(cmd, sizeof cmd,
+                 "scripts/new-function fn-%s --kind %s --dir %s && "
+                 "cd %s/fn-%s && PKG_CONFIG_PATH=%s/%s/lib/pkgconfig SLSRT_LOCAL=%s/%s/bin/slsrt-local make -s test && "
+                 "cd %s && make -s function DIR=%s/fn-%s && unzip -l %s/fn-%s/function.zip",
+                 kinds[i], kinds[i], dir, dir, kinds[i], cwd, build_dir(), cwd, build_dir(), cwd, dir, kinds[i], dir,
+                 kinds[i]);
+        sh(cmd, &r);
+        ck_assert_msg(r.status == 0, "%s: %s %s", kinds[i], r.out, r.err);
+        char passed[64];
+        snprintf(passed, sizeof passed, "fn-%s: test passed", kinds[i]);
+        ck_assert_ptr_nonnull(strstr(r.out, passed));
+        ck_assert_ptr_nonnull(strstr(r.out, " bootstrap\n")); /* at the zip's root */
+        run_free(&r);
+    }
+    struct run r;
+    snprintf(cmd, sizeof cmd, "scripts/new-function 'bad name' --dir %s; scripts/new-function ok --kind nope --dir %s", dir, dir);
+    sh(cmd, &r);
+    ck_assert_int_ne(r.status, 0);
+    run_free(&r);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    sh(cmd, &r);
+    run_free(&r);
+    free(cwd);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("delivery");
+    TCase *tc = tcase_create("delivery");
+    tcase_set_timeout(tc, 240);
+    tcase_add_test(tc, info_json_and_terraform);
+    tcase_add_test(tc, scaffolded_functions_build_and_pass_their_tests);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,13 @@
+/*
+ * slsrt/slsrt.h - the one header a Lambda function includes.
+ *
+ * slsrt is a shared C runtime for AWS Lambda custom runtimes
+ * (provided.al2023).  Link with `pkg-config --libs slsrt`.
+ */
+#ifndef SLSRT_SLSRT_H
+#define SLSRT_SLSRT_H
+
+#include <slsrt/common.h>
+#include <slsrt/runtime.h>
+
+#endif /* SLSRT_SLSRT_H */
