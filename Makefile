@@ -7,6 +7,7 @@ VERSION := $(shell sed -n 's/^\#define SLSRT_VERSION_STRING "\(.*\)"/\1/p' inclu
 MAJOR := $(firstword $(subst ., ,$(VERSION)))
 BUILD ?= build
 PREFIX ?= /usr/local
+ARCH ?= $(shell uname -m | sed -e 's/aarch64/arm64/')
 CC ?= cc
 
 CFLAGS ?= -O2 -g
@@ -45,6 +46,11 @@ LOCAL_SRCS := $(wildcard tools/slsrt-local/*.c)
 LOCAL_BIN := $(BUILD)/bin/slsrt-local
 
 EXAMPLES := $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/main.c))))
+NATIVE_ARCH := $(shell uname -m | sed -e 's/aarch64/arm64/')
+ifneq ($(ARCH),$(NATIVE_ARCH))
+# A cross build: posts-api would need libpq built for the target as well.
+EXAMPLES := $(filter-out posts-api,$(EXAMPLES))
+endif
 EXAMPLE_BINS := $(EXAMPLES:%=$(BUILD)/examples/%/bootstrap)
 
 TEST_FUNCS := $(notdir $(basename $(wildcard tests/functions/*.c)))
@@ -56,7 +62,7 @@ INTEG_BINS := $(INTEG_TESTS:%=$(BUILD)/tests/integration/%)
 TEST_SUPPORT := tests/support/harness.c
 PUBLIC_HEADERS := $(wildcard include/slsrt/*.h)
 
-.PHONY: all lib layer function examples tools tests deps run check test-run check-asan check-tsan check-valgrind gates fuzz soak bench install clean
+.PHONY: all lib layer check-arm64 function examples tools tests deps run check test-run check-asan check-tsan check-valgrind gates fuzz soak bench install clean
 all: lib tools examples
 
 deps:
@@ -90,10 +96,23 @@ $(PC_FILE): scripts/slsrt.pc.in Makefile
 	sed -e 's|@PREFIX@|$(abspath $(BUILD))|' -e 's|@INCLUDEDIR@|$(CURDIR)/include|' \
 	    -e 's|@VERSION@|$(VERSION)|' $< > $@
 
-# ---- the layer: reproducible zip and SDK for this machine's architecture ----
-ARCH ?= $(shell uname -m | sed -e 's/aarch64/arm64/')
+# ---- the layer: reproducible zips and SDKs, x86_64 and arm64 ----------------
+# `make layer` builds both (arm64 with Debian's cross toolchain, in
+# build/arm64); `make layer ARCH=x86_64|arm64` one.
+ARM64 := BUILD=build/arm64 CC=aarch64-linux-gnu-gcc ARCH=arm64 JANSSON_SO=/usr/lib/aarch64-linux-gnu/libjansson.so.4
 layer: lib
 	@scripts/make-layer $(BUILD) $(ARCH) $(VERSION)
+ifeq ($(origin ARCH),file)
+ifneq ($(NATIVE_ARCH),arm64)
+	@scripts/install-deps-arm64
+	@$(MAKE) --no-print-directory -s $(ARM64) layer
+endif
+endif
+
+# The unit tests and five integration suites for arm64, under qemu-user.
+check-arm64: tests
+	@scripts/install-deps-arm64
+	@scripts/check-arm64 $(BUILD)
 
 # A function project (scripts/new-function makes one) as DIR/function.zip,
 # built against this build's library.
@@ -175,7 +194,7 @@ gates: all
 	@scripts/check-abi $(BUILD)/lib/$(LIB_SONAME)
 	@scripts/check-glibc $(LIB_REAL) $(EXAMPLE_BINS)
 	@scripts/check-hardening $(LIB_REAL) $(EXAMPLE_BINS) $(LOCAL_BIN)
-	@$(MAKE) --no-print-directory layer >/dev/null
+	@$(MAKE) --no-print-directory layer ARCH=$(ARCH) >/dev/null
 	@rm -rf $(BUILD)/layer/unpacked && mkdir -p $(BUILD)/layer/unpacked && \
 	    cd $(BUILD)/layer/unpacked && unzip -q ../slsrt-$(VERSION)-$(ARCH).zip && \
 	    $(CURDIR)/scripts/check-glibc lib/libslsrt.so.1 lib/libjansson.so.4
@@ -210,6 +229,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-asan
 	@$(MAKE) --no-print-directory check-tsan
 	@$(MAKE) --no-print-directory check-valgrind
+	@$(MAKE) --no-print-directory check-arm64
 	@BUILD=$(BUILD) tests/soak/run 20000
 	@BUILD=$(BUILD) tests/soak/run 5000 http-echo examples/http-echo/events/apigw-v2-get.json
 	@BUILD=$(BUILD) tests/soak/run 5000 event-summary tests/events/sqs-batch.json

@@ -184,9 +184,8 @@ END_TEST
 START_TEST(init_failure_goes_to_init_error_then_exits)
 {
     struct run r;
-    const char *argv[] = {build_path("bin/slsrt-local"), "invoke", "--event", ev("{}"), "--event", ev("{}"),
-                          "--env", "PROBE_INIT=fail", "--", PROBE, NULL};
-    run_cmd(argv, NULL, 20, &r);
+    const char *args[] = {"invoke", "--event", ev("{}"), "--event", ev("{}"), "--env", "PROBE_INIT=fail", "--", PROBE, NULL};
+    run_local(args, 20, &r);
     ck_assert_int_eq(r.status, 0);
     json_t *a = json_line(r.out, 0), *b = json_line(r.out, 1);
     ck_assert_str_eq(str(a, "errorType"), "Function.ConfigMissing");
@@ -214,9 +213,13 @@ END_TEST
 START_TEST(no_runtime_api_is_a_clear_error)
 {
     struct run r;
-    const char *argv[] = {PROBE, NULL};
+    const char *argv[8];
+    size_t n = wrap_command(argv, 0);
+    argv[n++] = PROBE;
+    argv[n] = NULL;
     char libpath[1100];
-    snprintf(libpath, sizeof libpath, "LD_LIBRARY_PATH=%s", build_path("lib"));
+    const char *layer = getenv("SLSRT_LAYER");
+    snprintf(libpath, sizeof libpath, "LD_LIBRARY_PATH=%s/lib", layer && *layer ? layer : build_dir());
     const char *env[] = {"AWS_LAMBDA_RUNTIME_API=", libpath, NULL};
     run_cmd(argv, env, 10, &r);
     ck_assert_int_eq(r.status, 1);

@@ -86,7 +86,7 @@ void run_cmd(const char *const *argv, const char *const *env, double timeout_s, 
         setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", TEST_SESSION_TOKEN, 0);
         for (const char *const *e = env; e && *e; e++)
             putenv((char *)*e);
-        execv(argv[0], (char *const *)argv);
+        execvp(argv[0], (char *const *)argv);
         fprintf(stderr, "cannot exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
@@ -147,6 +147,37 @@ static int has_option(const char **argv, size_t n, const char *opt)
     return 0;
 }
 
+/*
+ * SLSRT_WRAP="qemu-aarch64 -L /usr/aarch64-linux-gnu": a command every
+ * bootstrap runs under (the arm64 build's tests).
+ */
+size_t wrap_command(const char **argv, size_t n)
+{
+    static char words[512];
+    const char *wrap = getenv("SLSRT_WRAP");
+    if (!wrap || !*wrap)
+        return n;
+    snprintf(words, sizeof words, "%s", wrap);
+    for (char *w = strtok(words, " "); w && n < 70; w = strtok(NULL, " "))
+        argv[n++] = w;
+    return n;
+}
+
+/* Under a wrapper the function is named after its bootstrap's folder, not the wrapper's. */
+static size_t name_after_bootstrap(const char **argv, size_t n, const char *bootstrap)
+{
+    static char name[256];
+    const char *end = bootstrap ? strrchr(bootstrap, '/') : NULL, *start = end;
+    while (start && start > bootstrap && start[-1] != '/')
+        start--;
+    if (end && start && end > start && !has_option(argv, n, "--function-name")) {
+        snprintf(name, sizeof name, "%.*s", (int)(end - start), start);
+        argv[n++] = "--function-name";
+        argv[n++] = name;
+    }
+    return n;
+}
+
 void run_local(const char *const *args, double timeout_s, struct run *r)
 {
     const char *argv[80];
@@ -154,18 +185,21 @@ void run_local(const char *const *args, double timeout_s, struct run *r)
     size_t n = 0;
     const char *local = getenv("SLSRT_LOCAL"); /* the emulator of another build */
     int valgrind = getenv("SLSRT_VALGRIND") && *getenv("SLSRT_VALGRIND");
+    const char *layer = getenv("SLSRT_LAYER"); /* the library of another build, as /opt */
     argv[n++] = local && *local ? local : build_path("bin/slsrt-local");
     for (; *args && n < 60; args++) {
+        if (strcmp(*args, "--") == 0 && layer && *layer && !has_option(argv, n, "--layer")) {
+            argv[n++] = "--layer";
+            argv[n++] = layer;
+        }
+        if (strcmp(*args, "--") == 0 && !valgrind && getenv("SLSRT_WRAP")) {
+            n = name_after_bootstrap(argv, n, args[1]);
+            argv[n++] = "--";
+            n = wrap_command(argv, n);
+            continue;
+        }
         if (valgrind && strcmp(*args, "--") == 0) {
-            static char name[256]; /* the function's name comes from its folder, not valgrind's */
-            const char *end = args[1] ? strrchr(args[1], '/') : NULL, *start = end;
-            while (start && start > args[1] && start[-1] != '/')
-                start--;
-            if (end && start && end > start && !has_option(argv, n, "--function-name")) {
-                snprintf(name, sizeof name, "%.*s", (int)(end - start), start);
-                argv[n++] = "--function-name";
-                argv[n++] = name;
-            }
+            n = name_after_bootstrap(argv, n, args[1]);
             argv[n++] = "--graceful-stop";
             argv[n++] = "20000";
             argv[n++] = "--";
@@ -274,7 +308,7 @@ int start_serve(const char *const *args, int *pid)
     if (*pid == 0) {
         dup2(err[1], 2);
         close(err[0]), close(err[1]);
-        execv(argv[0], (char *const *)argv);
+        execvp(argv[0], (char *const *)argv);
         _exit(127);
     }
     close(err[1]);

@@ -34,6 +34,8 @@ void run_cmd(const char *const *argv, const char *const *env, double timeout_s, 
 /* slsrt-local with args (NULL-terminated), e.g. {"invoke", "--event", f, "--", bootstrap, NULL}. */
 void run_local(const char *const *args, double timeout_s, struct run *r);
 void run_free(struct run *r);
+/* Append the SLSRT_WRAP command's words (e.g. qemu) to argv[0..n); returns the new n. */
+size_t wrap_command(const char **argv, size_t n);
 
 /* Write text to a new temporary file; returns its path (static slots). */
 const char *temp_file(const char *text);
