@@ -115,13 +115,23 @@ check-arm64: tests
 	@scripts/check-arm64 $(BUILD)
 
 # A function project (scripts/new-function makes one) as DIR/function.zip,
-# built against this build's library.
+# built against this build's library, for ARCH (arm64 with the cross
+# toolchain, against build/arm64).
 function: lib
-	@[ -n "$(DIR)" ] || { echo "usage: make function DIR=path/to/function [ARCH=$(ARCH)]"; exit 2; }
-	@[ "$(ARCH)" = "$$(uname -m | sed -e 's/aarch64/arm64/')" ] || \
-	    { echo "make function: ARCH=$(ARCH): only this machine's architecture builds here so far"; exit 2; }
+	@[ -n "$(DIR)" ] || { echo "usage: make function DIR=path/to/function [ARCH=x86_64|arm64]"; exit 2; }
+ifeq ($(ARCH),$(NATIVE_ARCH))
+	@$(MAKE) --no-print-directory -C $(DIR) clean >/dev/null
 	@PKG_CONFIG_PATH=$(abspath $(BUILD))/lib/pkgconfig $(MAKE) --no-print-directory -C $(DIR) zip
-	@echo "function: $(DIR)/function.zip (bootstrap at its root, for provided.al2023 with the slsrt layer)"
+else ifeq ($(ARCH),arm64)
+	@scripts/install-deps-arm64
+	@$(MAKE) --no-print-directory -s $(ARM64) lib
+	@$(MAKE) --no-print-directory -C $(DIR) clean >/dev/null
+	@PKG_CONFIG_PATH=$(CURDIR)/build/arm64/lib/pkgconfig $(MAKE) --no-print-directory -C $(DIR) \
+	    CC=aarch64-linux-gnu-gcc zip
+else
+	@echo "make function: ARCH=$(ARCH) cannot be built on $(NATIVE_ARCH)"; exit 2
+endif
+	@echo "function: $(DIR)/function.zip ($(ARCH), bootstrap at its root, for provided.al2023 with the slsrt layer)"
 
 # ---- the emulator -----------------------------------------------------
 tools: $(LOCAL_BIN)

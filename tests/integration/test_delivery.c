@@ -84,7 +84,17 @@ START_TEST(scaffolded_functions_build_and_pass_their_tests)
         ck_assert_ptr_nonnull(strstr(r.out, " bootstrap\n")); /* at the zip's root */
         run_free(&r);
     }
+    /* The same project for arm64, when the cross toolchain is there (make check installs it). */
     struct run r;
+    snprintf(cmd, sizeof cmd,
+             "command -v aarch64-linux-gnu-gcc >/dev/null || { echo no-cross; exit 0; }; "
+             "make -s function DIR=%s/fn-http ARCH=arm64 && cd %s/fn-http && rm -rf x && mkdir x && cd x && "
+             "unzip -q ../function.zip && file bootstrap",
+             dir, dir);
+    sh(cmd, &r);
+    ck_assert_msg(r.status == 0, "arm64: %s %s", r.out, r.err);
+    ck_assert_msg(strstr(r.out, "no-cross") || strstr(r.out, "ARM aarch64"), "arm64: %s", r.out);
+    run_free(&r);
     snprintf(cmd, sizeof cmd, "scripts/new-function 'bad name' --dir %s; scripts/new-function ok --kind nope --dir %s", dir, dir);
     sh(cmd, &r);
     ck_assert_int_ne(r.status, 0);
