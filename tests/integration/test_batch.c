@@ -143,9 +143,5 @@ int main(void)
     tcase_add_test(tc, sqs_batch_example);
     tcase_add_test(tc, event_summary_names_every_source);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return run_suite(s);
 }

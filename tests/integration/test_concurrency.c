@@ -91,9 +91,5 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, eight_at_once_never_mix);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return run_suite(s);
 }

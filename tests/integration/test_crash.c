@@ -79,9 +79,5 @@ int main(void)
     tcase_add_loop_test(tc, a_crash_in_the_handler_is_reported, 0, (int)(sizeof cases / sizeof cases[0]));
     tcase_add_test(tc, a_crash_in_init_is_an_init_error);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return run_suite(s);
 }

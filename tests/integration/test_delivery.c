@@ -114,9 +114,5 @@ int main(void)
     tcase_add_test(tc, info_json_and_terraform);
     tcase_add_test(tc, scaffolded_functions_build_and_pass_their_tests);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return run_suite(s);
 }

@@ -203,9 +203,5 @@ int main(void)
     tcase_add_test(tc, repeat_and_usage_errors);
     tcase_add_test(tc, serve_exposes_the_rie_invoke_endpoint);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return run_suite(s);
 }

@@ -85,9 +85,5 @@ int main(void)
     tcase_add_test(tc, no_extension_no_sigterm);
     tcase_add_test(tc, the_deadline_hook_runs_before_the_timeout);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return run_suite(s);
 }

@@ -356,9 +356,5 @@ int main(void)
     tcase_add_test(tc, emf_documents_follow_the_specification);
     tcase_add_test(tc, emf_splits_at_100_metrics_and_100_values);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return run_suite(s);
 }

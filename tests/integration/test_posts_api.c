@@ -135,9 +135,5 @@ int main(void)
     tcase_add_test(tc, crud_against_postgresql);
     tcase_add_test(tc, an_unreachable_database_is_an_init_error);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return run_suite(s);
 }

@@ -271,9 +271,5 @@ int main(void)
     tcase_add_test(tc, no_runtime_api_is_a_clear_error);
     tcase_add_test(tc, json_log_format_for_runtime_messages);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return run_suite(s);
 }

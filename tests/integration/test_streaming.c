@@ -104,9 +104,5 @@ int main(void)
     tcase_add_test(tc, http_stream_prelude_bytes);
     tcase_add_test(tc, serve_streams_to_its_caller);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return run_suite(s);
 }

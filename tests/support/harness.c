@@ -366,3 +366,12 @@ char *http_request(int port, const char *method, const char *path, const char *b
     close(fd);
     return s.data;
 }
+
+int run_suite(Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}

@@ -2,6 +2,7 @@
 #ifndef SLSRT_TEST_HARNESS_H
 #define SLSRT_TEST_HARNESS_H
 
+#include <check.h>
 #include <jansson.h>
 #include <stddef.h>
 
@@ -54,6 +55,9 @@ int count_lines(const char *text, const char *needle);
 int start_serve(const char *const *args, int *pid);
 /* One HTTP/1.1 request to 127.0.0.1:port; returns the whole raw response (free()). */
 char *http_request(int port, const char *method, const char *path, const char *body, size_t body_len);
+
+/* Run a Check suite (its summary line printed); the exit status for main(). */
+int run_suite(Suite *s);
 
 /* The folder of public sample data (../shared/fixtures), or NULL when absent. */
 const char *fixtures_dir(void);

@@ -1,5 +1,7 @@
 /* test_api.c - the public API that needs no Runtime API: statuses, config, responses. */
 #include <check.h>
+
+#include "harness.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,9 +93,5 @@ int main(void)
     tcase_add_test(tc, run_refuses_what_cannot_work);
     tcase_add_test(tc, responses_refuse_bad_input);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return run_suite(s);
 }

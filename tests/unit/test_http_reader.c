@@ -1,5 +1,7 @@
 /* test_http_reader.c - response heads and chunked bodies, valid and hostile. */
 #include <check.h>
+
+#include "harness.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,9 +139,5 @@ int main(void)
     tcase_add_test(tc, too_many_headers_or_too_long);
     tcase_add_test(tc, chunked_bodies);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return run_suite(s);
 }

@@ -1,5 +1,7 @@
 /* test_xray_header.c - trace headers: a table of valid and invalid ones, and the views. */
 #include <check.h>
+
+#include "harness.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -134,9 +136,5 @@ int main(void)
     tcase_add_loop_test(tc, invalid_headers, 0, (int)(sizeof invalid / sizeof invalid[0]));
     tcase_add_test(tc, lookups_and_views);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return run_suite(s);
 }
