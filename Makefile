@@ -101,7 +101,7 @@ $(PC_FILE): scripts/slsrt.pc.in Makefile
 # build/arm64); `make layer ARCH=x86_64|arm64` one.
 ARM64 := BUILD=build/arm64 CC=aarch64-linux-gnu-gcc ARCH=arm64 JANSSON_SO=/usr/lib/aarch64-linux-gnu/libjansson.so.4
 layer: lib
-	@scripts/make-layer $(BUILD) $(ARCH) $(VERSION)
+	@layer/make-layer $(BUILD) $(ARCH) $(VERSION)
 ifeq ($(origin ARCH),file)
 ifneq ($(NATIVE_ARCH),arm64)
 	@scripts/install-deps-arm64
