@@ -13,7 +13,6 @@
 #define PROBE build_path("tests/functions/probe/bootstrap")
 #define HELLO build_path("examples/hello/bootstrap")
 
-static const char *ev(const char *json) { return temp_file(json); }
 
 static const char *str(json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }
 
@@ -43,7 +42,7 @@ END_TEST
 START_TEST(context_exposes_every_header_and_setting)
 {
     struct run r;
-    const char *args[] = {"invoke", "--event", ev("{\"action\":\"context\"}"), "--memory", "256", "--region",
+    const char *args[] = {"invoke", "--event", temp_file("{\"action\":\"context\"}"), "--memory", "256", "--region",
                           "eu-west-1", "--function-name", "orders", "--timeout", "7",
                           "--client-context", "{\"custom\":{\"k\":\"v\"}}", "--cognito-identity",
                           "{\"cognitoIdentityId\":\"id-1\"}", "--tenant-id", "tenant-42", "--", PROBE, NULL};
@@ -81,7 +80,7 @@ END_TEST
 START_TEST(trace_id_changes_per_invocation)
 {
     struct run r;
-    const char *e = ev("{\"action\":\"context\"}");
+    const char *e = temp_file("{\"action\":\"context\"}");
     const char *args[] = {"invoke", "--event", e, "--event", e, "--", PROBE, NULL};
     run_local(args, 20, &r);
     ck_assert_int_eq(r.status, 0);
@@ -98,7 +97,7 @@ END_TEST
 START_TEST(absent_optional_headers_read_as_null)
 {
     struct run r;
-    const char *args[] = {"invoke", "--no-invocation-id", "--event", ev("{\"action\":\"context\"}"), "--", PROBE, NULL};
+    const char *args[] = {"invoke", "--no-invocation-id", "--event", temp_file("{\"action\":\"context\"}"), "--", PROBE, NULL};
     run_local(args, 20, &r);
     /* status 0 also proves the runtime echoed no invocation id it was not sent */
     ck_assert_int_eq(r.status, 0);
@@ -116,8 +115,8 @@ START_TEST(handler_error_is_posted_with_type_and_message)
 {
     struct run r;
     const char *args[] = {"invoke", "--event",
-                          ev("{\"action\":\"fail\",\"type\":\"Function.NotFound\",\"message\":\"no \\\"item\\\" 7\"}"),
-                          "--event", ev("{\"action\":\"fail-bare\"}"), "--", PROBE, NULL};
+                          temp_file("{\"action\":\"fail\",\"type\":\"Function.NotFound\",\"message\":\"no \\\"item\\\" 7\"}"),
+                          "--event", temp_file("{\"action\":\"fail-bare\"}"), "--", PROBE, NULL};
     run_local(args, 20, &r);
     ck_assert_int_eq(r.status, 0); /* 0: the invocation id was echoed on /error too */
     json_t *a = json_line(r.out, 0), *b = json_line(r.out, 1);
@@ -136,7 +135,7 @@ END_TEST
 START_TEST(malformed_event_is_a_function_error_and_the_loop_goes_on)
 {
     struct run r;
-    const char *args[] = {"invoke", "--event", ev("{\"name\": oops"), "--event",
+    const char *args[] = {"invoke", "--event", temp_file("{\"name\": oops"), "--event",
                           "examples/hello/events/ada.json", "--", HELLO, NULL};
     run_local(args, 20, &r);
     ck_assert_int_eq(r.status, 0);
@@ -153,8 +152,8 @@ END_TEST
 START_TEST(response_kinds)
 {
     struct run r;
-    const char *args[] = {"invoke", "--event", ev("{\"action\":\"raw\"}"), "--event", ev("{\"action\":\"nothing\"}"),
-                          "--event", ev("{\"action\":\"bad-content-type\"}"), "--event", ev("[1,2,3]"), "--", PROBE,
+    const char *args[] = {"invoke", "--event", temp_file("{\"action\":\"raw\"}"), "--event", temp_file("{\"action\":\"nothing\"}"),
+                          "--event", temp_file("{\"action\":\"bad-content-type\"}"), "--event", temp_file("[1,2,3]"), "--", PROBE,
                           NULL};
     run_local(args, 20, &r);
     ck_assert_int_eq(r.status, 0);
@@ -166,8 +165,8 @@ END_TEST
 START_TEST(oversized_response_is_reported_by_the_runtime)
 {
     struct run r;
-    const char *args[] = {"invoke", "--event", ev("{\"action\":\"big\",\"bytes\":6291557}"), "--event",
-                          ev("{\"action\":\"big\",\"bytes\":6291556}"), "--", PROBE, NULL};
+    const char *args[] = {"invoke", "--event", temp_file("{\"action\":\"big\",\"bytes\":6291557}"), "--event",
+                          temp_file("{\"action\":\"big\",\"bytes\":6291556}"), "--", PROBE, NULL};
     run_local(args, 30, &r);
     ck_assert_int_eq(r.status, 0);
     json_t *a = json_line(r.out, 0);
@@ -184,7 +183,7 @@ END_TEST
 START_TEST(init_failure_goes_to_init_error_then_exits)
 {
     struct run r;
-    const char *args[] = {"invoke", "--event", ev("{}"), "--event", ev("{}"), "--env", "PROBE_INIT=fail", "--", PROBE, NULL};
+    const char *args[] = {"invoke", "--event", temp_file("{}"), "--event", temp_file("{}"), "--env", "PROBE_INIT=fail", "--", PROBE, NULL};
     run_local(args, 20, &r);
     ck_assert_int_eq(r.status, 0);
     json_t *a = json_line(r.out, 0), *b = json_line(r.out, 1);
@@ -200,7 +199,7 @@ END_TEST
 START_TEST(exit_during_init_is_runtime_exit_error)
 {
     struct run r;
-    const char *args[] = {"invoke", "--event", ev("{}"), "--env", "PROBE_INIT=exit", "--", PROBE, NULL};
+    const char *args[] = {"invoke", "--event", temp_file("{}"), "--env", "PROBE_INIT=exit", "--", PROBE, NULL};
     run_local(args, 20, &r);
     json_t *a = json_line(r.out, 0);
     ck_assert_str_eq(str(a, "errorType"), "Runtime.ExitError");
@@ -238,7 +237,7 @@ END_TEST
 START_TEST(json_log_format_for_runtime_messages)
 {
     struct run r;
-    const char *args[] = {"invoke", "--log-format", "JSON", "--event", ev("{\"action\":\"fail\",\"type\":\"T\",\"message\":\"line1\\nline2\"}"),
+    const char *args[] = {"invoke", "--log-format", "JSON", "--event", temp_file("{\"action\":\"fail\",\"type\":\"T\",\"message\":\"line1\\nline2\"}"),
                           "--", PROBE, NULL};
     run_local(args, 20, &r);
     const char *line = strstr(r.err, "{\"timestamp\"");
