@@ -44,6 +44,7 @@ PC_FILE := $(BUILD)/lib/pkgconfig/slsrt.pc
 
 LOCAL_SRCS := $(wildcard tools/slsrt-local/*.c)
 LOCAL_BIN := $(BUILD)/bin/slsrt-local
+SIGN_BIN := $(BUILD)/bin/slsrt-sign
 
 EXAMPLES := $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/main.c))))
 NATIVE_ARCH := $(shell uname -m | sed -e 's/aarch64/arm64/')
@@ -62,7 +63,7 @@ INTEG_BINS := $(INTEG_TESTS:%=$(BUILD)/tests/integration/%)
 TEST_SUPPORT := tests/support/harness.c
 PUBLIC_HEADERS := $(wildcard include/slsrt/*.h)
 
-.PHONY: all lib layer check-arm64 function examples tools tests deps run check test-run check-asan check-tsan check-valgrind gates fuzz soak bench install clean
+.PHONY: check-sign all lib layer check-arm64 function examples tools tests deps run check test-run check-asan check-tsan check-valgrind gates fuzz soak bench install clean
 all: lib tools examples
 
 deps:
@@ -134,11 +135,17 @@ endif
 	@echo "function: $(DIR)/function.zip ($(ARCH), bootstrap at its root, for provided.al2023 with the slsrt layer)"
 
 # ---- the emulator -----------------------------------------------------
-tools: $(LOCAL_BIN)
+tools: $(LOCAL_BIN) $(SIGN_BIN)
 
 $(LOCAL_BIN): $(LOCAL_SRCS) $(wildcard tools/slsrt-local/*.h) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -o $@ $(LOCAL_SRCS) $(LDHARDEN) $(MHD_LIBS) $(JANSSON_LIBS) -lm
+
+# The command-line signer: the library's own signer (private), so linked
+# with its objects.
+$(SIGN_BIN): tools/slsrt-sign/main.c $(LIB_INTERNAL)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -Ilib -o $@ $< $(LIB_INTERNAL) $(LDHARDEN) $(JANSSON_LIBS) -lz
 
 # ---- examples: built the way a function author builds, with pkg-config --
 examples: $(EXAMPLE_BINS)
@@ -183,7 +190,14 @@ test-run: tests
 	    $(BUILD)/tests/integration/test_posts_api || rc=$$?; \
 	if [ $$rc -eq 77 ] && [ -z "$$CI" ]; then echo "test_posts_api: skipped (PostgreSQL could not be started)"; \
 	elif [ $$rc -ne 0 ]; then exit 1; fi
+	@$(MAKE) --no-print-directory check-sign
 	@BUILD=$(BUILD) scripts/check-secrets
+
+# slsrt-sign against @smithy/signature-v4 (from npm) on generated requests.
+SIGN_REQUESTS ?= 1000
+check-sign: $(SIGN_BIN)
+	@echo "== differential signing: slsrt-sign vs @smithy/signature-v4"
+	@NODE_PATH=$$(scripts/install-node-deps $(BUILD)) node tests/node/differential.js $(SIGN_BIN) $(SIGN_REQUESTS)
 
 check-asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 test-run

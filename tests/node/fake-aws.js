@@ -1,0 +1,170 @@
+// A local stand-in for the AWS services the tests and `make run` call:
+// SSM GetParameter, Secrets Manager GetSecretValue, DynamoDB GetItem and
+// PutItem, and a container credentials endpoint.  Every request's SigV4
+// signature is checked with an independent signer (@smithy/signature-v4)
+// and a bad one is refused the way AWS refuses it.
+//
+//   node fake-aws.js [seed.json]    prints "listening <port>" when ready
+//
+// seed.json: {"credentials": {"<access key>": {"secret": "...", "token": "..."}},
+//             "parameters": {"/name": "value"}, "secrets": {"id": "value"},
+//             "tables": {"name": {"<id>": {<item>}}}, "container_token": "..."}
+// Test control: POST /__control {"throttle": N (answer the next N calls with
+// ThrottlingException), "fail": N (HTTP 500), "creds_ttl_s": N (Expiration of
+// the credentials /creds issues), "expire_after": N (the key that signs the
+// Nth call from now expires: that call and later ones get
+// ExpiredTokenException)}; GET /__stats.
+'use strict';
+const http = require('http');
+const fs = require('fs');
+const { SignatureV4 } = require('@smithy/signature-v4');
+const { HttpRequest } = require('@smithy/protocol-http');
+const { Sha256 } = require('@aws-crypto/sha256-js');
+
+const seed = process.argv[2] ? JSON.parse(fs.readFileSync(process.argv[2], 'utf8')) : {};
+const creds = { ...(seed.credentials || {}) }; // access key -> {secret, token, expired}
+const parameters = seed.parameters || {};
+const secrets = seed.secrets || {};
+const tables = seed.tables || {};
+const control = { throttle: 0, fail: 0, creds_ttl_s: 3600, expire_after: 0 };
+const stats = { requests: 0, rejected: 0, expired: 0, creds_fetches: 0, throttled: 0, failed: 0, targets: {}, keys: {}, last_trace: null };
+let issued = 0;
+
+function send(res, status, body, headers = {}) {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': `req-${stats.requests}`, ...headers });
+  res.end(text);
+}
+
+const awsError = (res, status, type, message) => send(res, status, { __type: type, message });
+
+function parseAuthorization(h) {
+  const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(h || '');
+  return m && { accessKey: m[1], date: m[2], region: m[3], service: m[4], signedHeaders: m[5].split(';'), signature: m[6] };
+}
+
+function queryOf(search) {
+  const query = {};
+  for (const [k, v] of new URLSearchParams(search.replace(/\+/g, '%2B'))) {
+    query[k] = k in query ? [].concat(query[k], v) : v;
+  }
+  return query;
+}
+
+// Sign the request as received, with the secret we know, and compare.
+async function signatureMatches(req, body, auth, secret, token) {
+  // The path exactly as sent: URL() would resolve its dot segments.
+  const q = req.url.indexOf('?');
+  const headers = {};
+  for (const name of auth.signedHeaders) headers[name] = req.headers[name] ?? '';
+  const stamp = req.headers['x-amz-date'] || '';
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(stamp);
+  if (!m) return false;
+  const signer = new SignatureV4({
+    service: auth.service, region: auth.region, sha256: Sha256, uriEscapePath: auth.service !== 's3',
+    applyChecksum: false, credentials: { accessKeyId: auth.accessKey, secretAccessKey: secret, sessionToken: token },
+  });
+  const request = new HttpRequest({
+    method: req.method, hostname: 'x', path: q < 0 ? req.url : req.url.slice(0, q), query: queryOf(q < 0 ? '' : req.url.slice(q + 1)), headers, body,
+  });
+  const signed = await signer.sign(request, { signingDate: new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`) });
+  return signed.headers.authorization.endsWith(`Signature=${auth.signature}`);
+}
+
+const operations = {
+  'AmazonSSM.GetParameter': ['application/x-amz-json-1.1', (input) => {
+    if (!(input.Name in parameters)) return [400, { __type: 'ParameterNotFound', message: `Parameter ${input.Name} not found.` }];
+    return [200, { Parameter: { Name: input.Name, Type: input.WithDecryption ? 'SecureString' : 'String', Value: parameters[input.Name], Version: 1 } }];
+  }],
+  'secretsmanager.GetSecretValue': ['application/x-amz-json-1.1', (input) => {
+    if (!(input.SecretId in secrets)) return [400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." }];
+    return [200, { Name: input.SecretId, SecretString: secrets[input.SecretId], VersionId: 'v1' }];
+  }],
+  'DynamoDB_20120810.GetItem': ['application/x-amz-json-1.0', (input) => {
+    const table = tables[input.TableName];
+    if (!table) return [400, { __type: 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException', message: 'Requested resource not found' }];
+    const id = Object.values(input.Key || {})[0];
+    const item = id && table[Object.values(id)[0]];
+    return [200, item ? { Item: item } : {}];
+  }],
+  'DynamoDB_20120810.PutItem': ['application/x-amz-json-1.0', (input) => {
+    const table = tables[input.TableName];
+    if (!table) return [400, { __type: 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException', message: 'Requested resource not found' }];
+    const id = Object.values(input.Item.id || {})[0];
+    table[id] = input.Item;
+    return [200, {}];
+  }],
+};
+
+function issueCredentials(req, res) {
+  if (seed.container_token && req.headers.authorization !== seed.container_token) return send(res, 401, { message: 'bad token' });
+  stats.creds_fetches++;
+  issued++;
+  const accessKey = `ASIAFAKECONTAINER${String(issued).padStart(3, '0')}`;
+  creds[accessKey] = { secret: `container/secret+${issued}`, token: `container-token-${issued}` };
+  const expiration = new Date(Date.now() + control.creds_ttl_s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return send(res, 200, { AccessKeyId: accessKey, SecretAccessKey: creds[accessKey].secret, Token: creds[accessKey].token, Expiration: expiration }, { 'Content-Type': 'application/json' });
+}
+
+async function handle(req, res, body) {
+  const path = new URL(req.url, 'http://x').pathname;
+  if (path === '/__stats') return send(res, 200, stats);
+  if (path === '/__control') {
+    Object.assign(control, JSON.parse(body || '{}'));
+    return send(res, 200, control);
+  }
+  if (path === '/creds') return issueCredentials(req, res);
+
+  stats.requests++;
+  const auth = parseAuthorization(req.headers.authorization);
+  if (!auth) return awsError(res, 403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
+  const known = creds[auth.accessKey];
+  if (!known || (known.token || '') !== (req.headers['x-amz-security-token'] || '')) {
+    stats.rejected++;
+    return awsError(res, 403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+  }
+  if (control.expire_after > 0 && --control.expire_after === 0) known.expired = true;
+  if (known.expired) {
+    stats.expired++;
+    return awsError(res, 400, 'ExpiredTokenException', 'The security token included in the request is expired');
+  }
+  if (!(await signatureMatches(req, body, auth, known.secret, known.token))) {
+    stats.rejected++;
+    return awsError(res, 403, 'InvalidSignatureException', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.');
+  }
+  const target = req.headers['x-amz-target'];
+  stats.targets[target] = (stats.targets[target] || 0) + 1;
+  stats.keys[auth.accessKey] = (stats.keys[auth.accessKey] || 0) + 1;
+  stats.last_trace = req.headers['x-amzn-trace-id'] || null;
+  if (control.throttle > 0) {
+    control.throttle--;
+    stats.throttled++;
+    return awsError(res, 400, 'ThrottlingException', 'Rate exceeded');
+  }
+  if (control.fail > 0) {
+    control.fail--;
+    stats.failed++;
+    return awsError(res, 500, 'InternalServerError', 'Internal server error');
+  }
+  const op = operations[target];
+  if (!op) return awsError(res, 400, 'UnknownOperationException', `unknown operation ${target}`);
+  if (req.headers['content-type'] !== op[0]) return awsError(res, 400, 'SerializationException', `expected Content-Type ${op[0]}`);
+  let input;
+  try {
+    input = JSON.parse(body);
+  } catch {
+    return awsError(res, 400, 'SerializationException', 'the body is not JSON');
+  }
+  const [status, out] = op[1](input);
+  return send(res, status, out, { 'Content-Type': op[0] });
+}
+
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((e) => send(res, 500, { message: String(e) })));
+});
+server.keepAliveTimeout = 60000;
+server.listen(Number(process.env.PORT || 0), '127.0.0.1', () => {
+  console.log(`listening ${server.address().port}`);
+});
