@@ -63,7 +63,7 @@ INTEG_BINS := $(INTEG_TESTS:%=$(BUILD)/tests/integration/%)
 TEST_SUPPORT := tests/support/harness.c
 PUBLIC_HEADERS := $(wildcard include/slsrt/*.h)
 
-.PHONY: check-sign all lib layer check-arm64 function examples tools tests deps run check test-run check-asan check-tsan check-valgrind gates fuzz soak bench install clean
+.PHONY: check-sign check-cdk estate-inputs all lib layer check-arm64 function examples tools tests deps run check test-run check-asan check-tsan check-valgrind gates fuzz soak bench install clean
 all: lib tools examples
 
 deps:
@@ -230,7 +230,7 @@ gates: all
 # Every bootstrap of these suites under valgrind memcheck: no errors, no leaks.
 # (Lifecycle asserts on SIGTERM and streaming on peak RSS, which valgrind's
 # own stop signal and memory would change: they run in the other passes.)
-VALGRIND_SUITES := batch concurrency crash emulator faults http observability runtime_loop
+VALGRIND_SUITES := aws batch concurrency crash emulator faults http observability runtime_loop
 check-valgrind: tests
 	@BUILD=$(BUILD) scripts/check-valgrind $(VALGRIND_SUITES:%=$(BUILD)/tests/integration/test_%)
 
@@ -247,6 +247,29 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	@BUILD=$(BUILD) tests/fuzz/run $(FUZZ_SECONDS)
 
+# ---- the CDK constructs (cdk/, TypeScript) --------------------------------
+# Their tests (node --test, offline), then the example estate synthesized
+# with the pinned CDK CLI under cdk-nag, from this build's layers and arm64
+# examples.
+check-cdk: deps
+	@scripts/install-node-deps --in cdk >/dev/null
+	@echo "== cdk: the constructs' tests (node --test)"
+	@mkdir -p $(BUILD)
+	@cd cdk && npm run --silent build
+	@rc=0; (cd cdk && npm test --silent) > $(BUILD)/cdk-test.log 2>&1 || rc=$$?; \
+	    grep -E '^# (tests|pass|fail) |^not ok' $(BUILD)/cdk-test.log; \
+	    [ $$rc -eq 0 ] || { echo "cdk: tests failed, see $(BUILD)/cdk-test.log"; exit 1; }
+	@$(MAKE) --no-print-directory -s estate-inputs
+	@echo "== cdk: examples/estate synthesized (aws-cdk CLI $$(cdk/node_modules/.bin/cdk --version 2>/dev/null | cut -d' ' -f1), cdk-nag AwsSolutionsChecks)"
+	@cd cdk/examples/estate && SLSRT_BUILD=$(abspath $(BUILD)) CDK_DISABLE_CLI_TELEMETRY=true \
+	    ../../node_modules/.bin/cdk synth --quiet --no-notices --output $(abspath $(BUILD))/cdk.out/estate
+	@echo "cdk: estate synthesized to $(BUILD)/cdk.out/estate with no cdk-nag finding left unacknowledged"
+
+# What the estate deploys: both layers and the arm64 builds of two examples.
+estate-inputs: lib
+	@$(MAKE) --no-print-directory layer >/dev/null
+	@$(MAKE) --no-print-directory -s $(ARM64) build/arm64/examples/http-echo/bootstrap build/arm64/examples/sqs-batch/bootstrap
+
 check: deps
 	@$(MAKE) --no-print-directory test-run
 	@$(MAKE) --no-print-directory gates
@@ -258,15 +281,21 @@ check: deps
 	@BUILD=$(BUILD) tests/soak/run 5000 http-echo examples/http-echo/events/apigw-v2-get.json
 	@BUILD=$(BUILD) tests/soak/run 5000 event-summary tests/events/sqs-batch.json
 	@BUILD=$(BUILD) tests/fuzz/run 10
+	@$(MAKE) --no-print-directory check-cdk
 
 # ---- the two commands and the benchmark --------------------------------
 run: deps
 	@$(MAKE) --no-print-directory all layer
 	@BUILD=$(BUILD) scripts/run-examples
+	@scripts/install-node-deps --in cdk >/dev/null
+	@cd cdk && npm run --silent build
+	@$(MAKE) --no-print-directory -s estate-inputs
+	@echo "== cdk/examples/estate (what \`cdk deploy\` would create; synthesized offline)"
+	@cd cdk && SLSRT_BUILD=$(abspath $(BUILD)) node examples/estate/summary.js
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/standin $(BUILD)/bench/bare_loop $(BUILD)/bench/events_bench \
-	    $(BUILD)/bench/route_1 $(BUILD)/bench/route_100
+	    $(BUILD)/bench/route_1 $(BUILD)/bench/route_100 $(BUILD)/bench/sign_bench
 	@BUILD=$(BUILD) tests/bench/run
 
 $(BUILD)/bench/%: tests/bench/%.c
@@ -276,6 +305,11 @@ $(BUILD)/bench/%: tests/bench/%.c
 $(BUILD)/bench/route_%: tests/bench/route_fn.c $(BUILD)/lib/libslsrt.so $(PUBLIC_HEADERS)
 	@mkdir -p $(@D)
 	$(CC) -O2 -g -Wall -Wextra -Werror -Iinclude $(JANSSON_CFLAGS) -DROUTES=$* -o $@ $< -L$(BUILD)/lib -lslsrt $(JANSSON_LIBS)
+
+# The signer is private: linked with the library's objects.
+$(BUILD)/bench/sign_bench: tests/bench/sign_bench.c $(LIB_INTERNAL)
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -Wall -Wextra -Werror -Iinclude -Ilib $(JANSSON_CFLAGS) -o $@ $< $(LIB_INTERNAL) $(JANSSON_LIBS) -lz -pthread
 
 # Linked with the library like a function, but run directly.
 $(BUILD)/bench/events_bench: tests/bench/events_bench.c $(BUILD)/lib/libslsrt.so $(PUBLIC_HEADERS)

@@ -78,6 +78,7 @@ void slsrt__invocation_reset(slsrt_invocation *inv)
 {
     slsrt_runtime *rt = inv->rt;
     slsrt__worker *worker = inv->worker;
+    struct slsrt_aws *aws = inv->aws; /* the worker's binding, reused */
     json_decref(inv->event_json);
     json_decref(inv->client_context);
     json_decref(inv->cognito_identity);
@@ -89,6 +90,7 @@ void slsrt__invocation_reset(slsrt_invocation *inv)
     memset(inv, 0, sizeof *inv);
     inv->rt = rt;
     inv->worker = worker;
+    inv->aws = aws;
 }
 
 void slsrt__invocation_set_error(slsrt_invocation *inv, const char *type, const char *message)

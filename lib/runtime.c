@@ -24,6 +24,7 @@ static void free_workers(slsrt_runtime *rt)
         slsrt__crash_release(&w->crash);
         slsrt__buf_free(&w->api.in);
         slsrt__buf_free(&w->api.out);
+        free(w->inv.aws);
     }
     free(rt->workers);
     rt->workers = NULL;
@@ -57,6 +58,7 @@ void slsrt_runtime_free(slsrt_runtime *rt)
         return;
     slsrt__watchdog_free(rt);
     free_workers(rt);
+    slsrt__aws_runtime_free(rt);
     if (rt->trace_env_set)
         slsrt__trace_env_clear(rt);
     free(rt->trace_env);
@@ -113,7 +115,9 @@ static int run_init(slsrt_runtime *rt)
 {
     slsrt__crash *crash = &rt->workers[0].crash;
     slsrt__crash_arm_init(crash);
-    int rc = rt->init ? rt->init(rt) : 0;
+    int rc = slsrt__aws_resolve_env(rt);
+    if (rc == 0 && rt->init)
+        rc = rt->init(rt);
     slsrt__crash_disarm(crash);
     if (rc == 0)
         return 0;

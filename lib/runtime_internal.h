@@ -42,6 +42,7 @@ struct slsrt_invocation {
     struct slsrt__metrics *metrics;
     slsrt_span *open_spans;
     struct slsrt_http_request *http; /* the event as an HTTP request */
+    struct slsrt_aws *aws;           /* the runtime's AWS client bound to the worker's invocation (kept) */
 };
 
 struct slsrt_response {
@@ -75,6 +76,7 @@ struct slsrt_runtime {
     char *trace_env;
     int trace_env_set;
     slsrt__worker *workers; /* max_concurrency of them; workers[0] runs on the main thread */
+    struct slsrt_aws *aws;  /* created on first use (aws_client.c) */
     int nworkers;
 };
 
@@ -139,6 +141,12 @@ void slsrt__metrics_free(struct slsrt__metrics *m);
 
 /* xray_span.c */
 void slsrt__spans_end_all(slsrt_invocation *inv);
+
+/* aws_client.c, aws_config.c */
+void slsrt__aws_runtime_free(slsrt_runtime *rt);
+/* Replace "ssm:" and "secretsmanager:" references in the environment; 0 or
+ * SLSRT_EHANDLER with the init error recorded. */
+int slsrt__aws_resolve_env(slsrt_runtime *rt);
 
 /* trace_env.c */
 void slsrt__trace_env_update(slsrt_runtime *rt, const char *trace_id);

@@ -15,5 +15,6 @@
 #include <slsrt/metrics.h>
 #include <slsrt/events.h>
 #include <slsrt/http.h>
+#include <slsrt/aws.h>
 
 #endif /* SLSRT_SLSRT_H */

@@ -32,7 +32,10 @@ let issued = 0;
 
 function send(res, status, body, headers = {}) {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': `req-${stats.requests}`, ...headers });
+  res.writeHead(status, {
+    'Content-Type': 'application/x-amz-json-1.1', 'Content-Length': Buffer.byteLength(text),
+    'x-amzn-RequestId': `req-${stats.requests}`, ...headers,
+  });
   res.end(text);
 }
 

@@ -123,6 +123,15 @@ static void build_env(struct emu *e, struct env *env)
     env_put(env, "PATH", buf);
     for (const char *const *p = passthrough; *p; p++)
         env_put(env, *p, getenv(*p));
+    /* Endpoint overrides (AWS_ENDPOINT_URL[_<SERVICE>]) point a function at
+     * local stand-ins for AWS services. */
+    for (char **e = environ; *e; e++) {
+        char *eq = strchr(*e, '=');
+        if (eq && !strncmp(*e, "AWS_ENDPOINT_URL", 16) && (*e + 16 == eq || (*e)[16] == '_')) {
+            snprintf(buf, sizeof buf, "%.*s", (int)(eq - *e), *e);
+            env_put(env, buf, eq + 1);
+        }
+    }
     for (size_t i = 0; i < o->nenv; i++) {
         char *eq = strchr(o->env[i], '=');
         snprintf(buf, sizeof buf, "%.*s", (int)(eq - o->env[i]), o->env[i]);

@@ -1,0 +1,56 @@
+// The estate: one slsrt layer and two C functions from this repo's
+// examples, an HTTP API (http-echo) and an SQS listener (sqs-batch), in
+// two stacks.  The functions take the layer from SSM at deploy time, so the
+// layer stack can publish a new version without CloudFormation exports
+// pinning the old one.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { Stack, Validations } = require('aws-cdk-lib');
+const apigwv2 = require('aws-cdk-lib/aws-apigatewayv2');
+const lambda = require('aws-cdk-lib/aws-lambda');
+const logs = require('aws-cdk-lib/aws-logs');
+const { SlsrtFunction, SlsrtLayer, SlsrtLayerRef } = require('../../lib');
+
+const repo = path.resolve(__dirname, '..', '..', '..');
+
+/** The library version, from the header the build used. */
+function libraryVersion() {
+  const header = fs.readFileSync(path.join(repo, 'include', 'slsrt', 'common.h'), 'utf8');
+  return /#define SLSRT_VERSION_STRING "([^"]+)"/.exec(header)[1];
+}
+
+function buildEstate(app, { buildDir = path.join(repo, 'build') } = {}) {
+  const version = libraryVersion();
+  const major = Number(version.split('.')[0]);
+  const zips = SlsrtLayer.zipsIn(buildDir, version);
+  if (!zips.arm64) throw new Error(`slsrt: no arm64 layer for ${version} in ${buildDir}: run \`make layer\``);
+  const arm64 = path.join(buildDir, 'arm64', 'examples');
+
+  const layerStack = new Stack(app, 'slsrt-layer', { description: `The slsrt ${version} layer, its ARN in SSM` });
+  new SlsrtLayer(layerStack, 'Slsrt', { version, zips });
+
+  const estate = new Stack(app, 'slsrt-estate', { description: 'C functions on slsrt: an HTTP API and an SQS listener' });
+  estate.addStackDependency(layerStack); // deploy order only: the ARN travels through SSM
+  const layer = SlsrtLayerRef.latest(major, lambda.Architecture.ARM_64);
+
+  const echo = new SlsrtFunction(estate, 'HttpEcho', { code: path.join(arm64, 'http-echo'), layer });
+  const api = new apigwv2.HttpApi(estate, 'Api', { createDefaultStage: false });
+  const accessLogs = new logs.LogGroup(estate, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH });
+  new apigwv2.HttpStage(estate, 'ApiStage', {
+    httpApi: api, stageName: '$default', autoDeploy: true,
+    accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(accessLogs) },
+  });
+  echo.addHttpRoute(api, '/echo', apigwv2.HttpMethod.GET, apigwv2.HttpMethod.POST);
+  Validations.of(api).acknowledge({
+    id: 'AwsSolutions-APIG4',
+    reason: 'The echo route is a public demonstration endpoint; a real API adds a JWT or IAM authorizer',
+  });
+
+  const listener = new SlsrtFunction(estate, 'SqsBatch', { code: path.join(arm64, 'sqs-batch'), layer });
+  listener.addQueue({ batchSize: 10 });
+
+  return { layerStack, estate, version };
+}
+
+module.exports = { buildEstate, libraryVersion };
