@@ -177,6 +177,11 @@ static const char *resolve_target(const slsrt_aws *aws, const char *service, con
         url = endpoint;
     }
     const char *scheme_end = strstr(url, "://");
+    if (!scheme_end || (strncmp(url, "https://", 8) && strncmp(url, "http://", 7))) {
+        snprintf(why, why_size, "%s is not an http or https URL", spec[0] == '/' ? "the service endpoint" : "the target");
+        free(endpoint);
+        return "Slsrt.InvalidRequest";
+    }
     const char *host = scheme_end + 3;
     size_t host_len = strcspn(host, "/?");
     const char *rest = spec[0] == '/' ? spec : host + host_len;
@@ -514,6 +519,24 @@ static const char *operation(const slsrt_aws_request *req)
 
 /* ---- the call -------------------------------------------------------------------- */
 
+/* The URL to send to: the query in the encoding that was signed.  New, or NULL. */
+static char *send_url(const target *t)
+{
+    slsrt__buf q = {0};
+    int rc = 0;
+    for (size_t i = 0; i < t->nquery; i++) {
+        rc |= slsrt__buf_append(&q, i ? "&" : "?", 1);
+        rc |= slsrt__uri_encode(&q, t->query[i].name, strlen(t->query[i].name), 0);
+        rc |= slsrt__buf_append(&q, "=", 1);
+        rc |= slsrt__uri_encode(&q, t->query[i].value, strlen(t->query[i].value), 0);
+    }
+    char *url = NULL;
+    if (rc || asprintf(&url, "%s%s%s", t->base, t->path, q.data ? q.data : "") < 0)
+        url = NULL;
+    slsrt__buf_free(&q);
+    return url;
+}
+
 slsrt_aws_response *slsrt_aws_send(slsrt_aws *aws, const slsrt_aws_request *req)
 {
     slsrt_aws_response *res = slsrt__aws_response_new();
@@ -531,17 +554,7 @@ slsrt_aws_response *slsrt_aws_send(slsrt_aws *aws, const slsrt_aws_request *req)
         target_free(&t);
         return res;
     }
-    char *url = NULL;
-    slsrt__buf q = {0};
-    for (size_t i = 0; i < t.nquery; i++) {
-        slsrt__buf_append(&q, i ? "&" : "?", 1);
-        slsrt__uri_encode(&q, t.query[i].name, strlen(t.query[i].name), 0);
-        slsrt__buf_append(&q, "=", 1);
-        slsrt__uri_encode(&q, t.query[i].value, strlen(t.query[i].value), 0);
-    }
-    if (asprintf(&url, "%s%s%s", t.base, t.path, q.data ? q.data : "") < 0)
-        url = NULL;
-    slsrt__buf_free(&q);
+    char *url = send_url(&t);
 
     const slsrt_trace_header *trace = aws->inv ? slsrt_invocation_trace(aws->inv) : NULL;
     slsrt_span *span = trace ? slsrt_span_begin(aws->inv, NULL, display_name(req->service)) : NULL;

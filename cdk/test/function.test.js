@@ -141,6 +141,15 @@ test('the --info JSON: memory, timeout, architecture, permissions and environmen
   assert.throws(() => stackWith(basic({ info: writeJson('bad.json', [1]) })), /JSON object/);
 });
 
+test('code from a function.zip', () => {
+  const { execFileSync } = require('child_process');
+  const dir = functionDir('zipped');
+  const zip = require('path').join(dir, 'function.zip');
+  execFileSync('zip', ['-q', zip, 'bootstrap'], { cwd: dir });
+  const { t } = stackWith(basic({ code: zip }));
+  t.hasResourceProperties('AWS::Lambda::Function', { Code: { S3Key: Match.stringLikeRegexp('\\.zip$') } });
+});
+
 test('code must be there', () => {
   assert.throws(() => stackWith(basic({ code: '/nowhere/function.zip' })), /does not exist/);
   const empty = require('fs').mkdtempSync(require('path').join(require('os').tmpdir(), 'empty-'));

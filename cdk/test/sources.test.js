@@ -95,3 +95,24 @@ test('a Function URL, IAM-authenticated unless asked otherwise', () => {
   const { t: t2 } = build((stack, fn) => fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE, invokeMode: lambda.InvokeMode.RESPONSE_STREAM }));
   t2.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', InvokeMode: 'RESPONSE_STREAM' });
 });
+
+test('every option of the sources shows in the template', () => {
+  const { Duration } = require('aws-cdk-lib');
+  const { t } = build((stack, fn) => {
+    fn.addQueue({ deadLetterQueue: 3, maxBatchingWindow: Duration.seconds(20), maxConcurrency: 4 });
+    fn.addRule({ eventPattern: { source: ['a'] }, eventBus: new events.EventBus(stack, 'Bus'), description: 'from the bus' });
+    const table = new dynamodb.Table(stack, 'T', {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING }, stream: dynamodb.StreamViewType.NEW_IMAGE,
+    });
+    fn.addTableStream(table, {
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON, bisectBatchOnError: false, retryAttempts: 2,
+      maxBatchingWindow: Duration.seconds(5),
+    });
+  });
+  t.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: { maxReceiveCount: 3, deadLetterTargetArn: Match.anyValue() } });
+  t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { MaximumBatchingWindowInSeconds: 20, ScalingConfig: { MaximumConcurrency: 4 } });
+  t.hasResourceProperties('AWS::Events::Rule', { Description: 'from the bus', EventBusName: Match.anyValue() });
+  t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+    StartingPosition: 'TRIM_HORIZON', BisectBatchOnFunctionError: false, MaximumRetryAttempts: 2, MaximumBatchingWindowInSeconds: 5,
+  });
+});

@@ -129,7 +129,8 @@ SLSRT_API json_t *slsrt_aws_response_json(slsrt_aws_response *res);
  * from a JSON or XML error body or X-Amzn-ErrorType, or slsrt's own:
  * "Slsrt.NoCredentials", "Slsrt.NoRegion", "Slsrt.Network",
  * "Slsrt.DeadlineExceeded", "Slsrt.Unavailable" (libcurl or libcrypto
- * missing), "Slsrt.HttpError" (an error status with no code in the body).
+ * missing), "Slsrt.HttpError" (an error status with no code in the body),
+ * "Slsrt.InvalidRequest" (a bad target or endpoint), "Slsrt.NoMemory".
  */
 SLSRT_API const char *slsrt_aws_response_error_type(const slsrt_aws_response *res);
 /* The error message (borrowed), NULL when ok. Never holds a credential. */

@@ -125,6 +125,24 @@ static void invoke(const char *const *events, const char *const *options, struct
 
 static const char *str_at(json_t *j, const char *key) { return json_string_value(json_object_get(j, key)); }
 
+/* Line `line` of out is a JSON object whose `key` is the string `want`. */
+static void expect_str(const char *out, int line, const char *key, const char *want)
+{
+    json_t *j = json_line(out, line);
+    const char *got = str_at(j, key);
+    ck_assert_msg(got && !strcmp(got, want), "line %d: %s is not \"%s\" in\n%s", line, key, want, out);
+    json_decref(j);
+}
+
+/* Line `line` of out is a DynamoDB answer with an item, after `attempts` attempts. */
+static void expect_item(const char *out, int line, int attempts)
+{
+    json_t *j = json_line(out, line);
+    ck_assert_msg(json_object_get(j, "item") != NULL, "line %d has no item:\n%s", line, out);
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "attempts")), attempts);
+    json_decref(j);
+}
+
 START_TEST(reads_a_parameter_a_secret_and_items)
 {
     control("{\"throttle\":0,\"fail\":0,\"expire_after\":0}");
@@ -137,20 +155,17 @@ START_TEST(reads_a_parameter_a_secret_and_items)
         "{\"op\":\"get_item\",\"table\":\"orders\",\"id\":\"o-2\"}",
         "{\"op\":\"get_item\",\"table\":\"orders\",\"id\":\"none\"}",
         NULL};
-    long long rejected = stat_of("rejected");
+    long long rejected = stat_of("rejected"), connections = stat_of("connections");
     struct run r;
     invoke(events, NULL, &r);
     ck_assert_msg(r.status == 0, "%s", r.err);
-    json_t *j = json_line(r.out, 0);
-    ck_assert_str_eq(str_at(j, "value"), "orders");
-    json_decref(j);
-    j = json_line(r.out, 1);
-    ck_assert_str_eq(str_at(j, "value"), "pw-from-secrets-manager");
-    json_decref(j);
-    j = json_line(r.out, 2);
-    ck_assert_str_eq(str_at(j, "value"), "just-text");
-    json_decref(j);
-    j = json_line(r.out, 3);
+    /* Seven calls over one connection, kept open across invocations (the
+     * two stats reads made one each). */
+    ck_assert_int_eq(stat_of("connections"), connections + 1 + 1);
+    expect_str(r.out, 0, "value", "orders");
+    expect_str(r.out, 1, "value", "pw-from-secrets-manager");
+    expect_str(r.out, 2, "value", "just-text");
+    json_t *j = json_line(r.out, 3);
     ck_assert_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(j, "item"), "total"), "N")), "42");
     ck_assert_int_eq(json_integer_value(json_object_get(j, "attempts")), 1);
     json_decref(j);
@@ -186,12 +201,8 @@ START_TEST(aws_errors_surface_with_their_type)
     ck_assert_str_eq(str_at(j, "error"), "ResourceNotFoundException"); /* from "com.amazonaws...#Resource..." */
     ck_assert_int_eq(json_integer_value(json_object_get(j, "attempts")), 1);
     json_decref(j);
-    j = json_line(r.out, 2);
-    ck_assert_str_eq(str_at(j, "error"), "Slsrt.NoSuchKey");
-    json_decref(j);
-    j = json_line(r.out, 3);
-    ck_assert_str_eq(str_at(j, "error"), "ResourceNotFoundException");
-    json_decref(j);
+    expect_str(r.out, 2, "error", "Slsrt.NoSuchKey");
+    expect_str(r.out, 3, "error", "ResourceNotFoundException");
     run_free(&r);
 }
 END_TEST
@@ -220,24 +231,18 @@ START_TEST(throttling_and_5xx_are_retried)
     struct run r;
     control("{\"throttle\":2}");
     invoke(events, NULL, &r);
-    json_t *j = json_line(r.out, 0);
-    ck_assert_msg(json_object_get(j, "item") != NULL, "%s", r.out);
-    ck_assert_int_eq(json_integer_value(json_object_get(j, "attempts")), 3);
-    json_decref(j);
+    expect_item(r.out, 0, 3);
     ck_assert_ptr_nonnull(strstr(r.err, "ThrottlingException, HTTP 400); retrying in"));
     run_free(&r);
 
     control("{\"fail\":1}");
     invoke(events, NULL, &r);
-    j = json_line(r.out, 0);
-    ck_assert_int_eq(json_integer_value(json_object_get(j, "attempts")), 2);
-    ck_assert_ptr_nonnull(json_object_get(j, "item"));
-    json_decref(j);
+    expect_item(r.out, 0, 2);
     run_free(&r);
 
     control("{\"throttle\":5}"); /* more than AWS_MAX_ATTEMPTS (3): surfaced */
     invoke(events, NULL, &r);
-    j = json_line(r.out, 0);
+    json_t *j = json_line(r.out, 0);
     ck_assert_str_eq(str_at(j, "error"), "ThrottlingException");
     ck_assert_int_eq(json_integer_value(json_object_get(j, "attempts")), 3);
     json_decref(j);
@@ -283,11 +288,8 @@ START_TEST(container_credentials_are_cached_and_refreshed)
     long long fetches = stat_of("creds_fetches");
     struct run r;
     invoke(events, opts, &r);
-    for (int i = 0; i < 3; i++) {
-        json_t *j = json_line(r.out, i);
-        ck_assert_msg(json_object_get(j, "item") != NULL, "%s", r.out);
-        json_decref(j);
-    }
+    for (int i = 0; i < 3; i++)
+        expect_item(r.out, i, 1);
     ck_assert_int_eq(stat_of("creds_fetches"), fetches + 1);
     run_free(&r);
 
@@ -295,13 +297,8 @@ START_TEST(container_credentials_are_cached_and_refreshed)
     fetches = stat_of("creds_fetches");
     control("{\"expire_after\":2}");
     invoke(events, opts, &r);
-    json_t *j = json_line(r.out, 1);
-    ck_assert_msg(json_object_get(j, "item") != NULL, "%s", r.out);
-    ck_assert_int_eq(json_integer_value(json_object_get(j, "attempts")), 2);
-    json_decref(j);
-    j = json_line(r.out, 2);
-    ck_assert_int_eq(json_integer_value(json_object_get(j, "attempts")), 1);
-    json_decref(j);
+    expect_item(r.out, 1, 2);
+    expect_item(r.out, 2, 1);
     ck_assert_int_eq(stat_of("creds_fetches"), fetches + 2);
     run_free(&r);
 
@@ -310,9 +307,7 @@ START_TEST(container_credentials_are_cached_and_refreshed)
     fetches = stat_of("creds_fetches");
     invoke(events, opts, &r);
     ck_assert_int_eq(stat_of("creds_fetches"), fetches + 3);
-    j = json_line(r.out, 2);
-    ck_assert_int_eq(json_integer_value(json_object_get(j, "attempts")), 1);
-    json_decref(j);
+    expect_item(r.out, 2, 1);
     run_free(&r);
     control("{\"creds_ttl_s\":3600}");
 }
@@ -332,11 +327,8 @@ START_TEST(concurrent_invocations_share_one_credential_fetch)
     long long fetches = stat_of("creds_fetches");
     struct run r;
     invoke(events, opts, &r);
-    for (int i = 0; i < 8; i++) {
-        json_t *j = json_line(r.out, i);
-        ck_assert_msg(j && json_object_get(j, "item"), "line %d: %s\n%s", i, r.out, r.err);
-        json_decref(j);
-    }
+    for (int i = 0; i < 8; i++)
+        expect_item(r.out, i, 1);
     /* Four workers asked at once: one fetch, the others waited for it. */
     ck_assert_int_eq(stat_of("creds_fetches"), fetches + 1);
     run_free(&r);
@@ -364,9 +356,7 @@ START_TEST(parameters_are_cached_for_the_ttl)
     const char *events[] = {p, p, p, NULL};
     struct run r;
     invoke(events, NULL, &r);
-    json_t *j = json_line(r.out, 2);
-    ck_assert_str_eq(str_at(j, "value"), "postgres://db.internal/app");
-    json_decref(j);
+    expect_str(r.out, 2, "value", "postgres://db.internal/app");
     ck_assert_int_eq(target_count("AmazonSSM.GetParameter"), before + 1);
     run_free(&r);
 }
@@ -380,22 +370,16 @@ START_TEST(environment_references_are_resolved_at_init)
                             "{\"op\":\"env\",\"name\":\"PLAIN\"}", NULL};
     struct run r;
     invoke(events, opts, &r);
-    json_t *j = json_line(r.out, 0);
-    ck_assert_str_eq(str_at(j, "value"), "orders");
-    json_decref(j);
-    j = json_line(r.out, 1);
-    ck_assert_str_eq(str_at(j, "value"), "pw-from-secrets-manager");
-    json_decref(j);
-    j = json_line(r.out, 2);
-    ck_assert_str_eq(str_at(j, "value"), "ssm");
-    json_decref(j);
+    expect_str(r.out, 0, "value", "orders");
+    expect_str(r.out, 1, "value", "pw-from-secrets-manager");
+    expect_str(r.out, 2, "value", "ssm");
     ck_assert_ptr_nonnull(strstr(r.err, "config: DB_PASSWORD resolved from secretsmanager"));
     ck_assert_ptr_null(strstr(r.err, "pw-from-secrets-manager")); /* never logged */
     run_free(&r);
 
     const char *bad[] = {"--env", "TABLE=ssm:/no/such/param", NULL};
     invoke(events, bad, &r);
-    j = json_line(r.out, 0);
+    json_t *j = json_line(r.out, 0);
     ck_assert_str_eq(str_at(j, "errorType"), "Runtime.ConfigError");
     ck_assert_ptr_nonnull(strstr(str_at(j, "errorMessage"), "TABLE=ssm:/no/such/param cannot be resolved"));
     ck_assert_ptr_nonnull(strstr(str_at(j, "errorMessage"), "(ParameterNotFound)"));
@@ -445,9 +429,7 @@ START_TEST(presigned_urls)
     ck_assert_ptr_nonnull(strstr(url, "&X-Amz-Security-Token="));
     ck_assert_ptr_nonnull(strstr(url, "&versionId=2&X-Amz-Signature="));
     json_decref(j);
-    j = json_line(r.out, 1);
-    ck_assert_str_eq(str_at(j, "error"), "Slsrt.InvalidRequest");
-    json_decref(j);
+    expect_str(r.out, 1, "error", "Slsrt.InvalidRequest");
     run_free(&r);
 }
 END_TEST
@@ -462,9 +444,7 @@ START_TEST(the_ddb_get_example_reads_its_table_from_ssm)
     ck_assert_msg(j && str_at(j, "id") && !strcmp(str_at(j, "id"), "o-1"), "%s\n%s", r.out, r.err);
     ck_assert_int_eq(json_integer_value(json_object_get(j, "total")), 42); /* unmarshalled from {"N": "42"} */
     json_decref(j);
-    j = json_line(r.out, 1);
-    ck_assert_str_eq(str_at(j, "errorType"), "Function.NotFound");
-    json_decref(j);
+    expect_str(r.out, 1, "errorType", "Function.NotFound");
     ck_assert_ptr_nonnull(strstr(r.err, "serving items of table orders"));
     run_free(&r);
 }

@@ -27,7 +27,7 @@ const parameters = seed.parameters || {};
 const secrets = seed.secrets || {};
 const tables = seed.tables || {};
 const control = { throttle: 0, fail: 0, creds_ttl_s: 3600, expire_after: 0 };
-const stats = { requests: 0, rejected: 0, expired: 0, creds_fetches: 0, throttled: 0, failed: 0, targets: {}, keys: {}, last_trace: null };
+const stats = { connections: 0, requests: 0, rejected: 0, expired: 0, creds_fetches: 0, throttled: 0, failed: 0, targets: {}, keys: {}, last_trace: null };
 let issued = 0;
 
 function send(res, status, body, headers = {}) {
@@ -167,6 +167,7 @@ const server = http.createServer((req, res) => {
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((e) => send(res, 500, { message: String(e) })));
 });
+server.on('connection', () => stats.connections++);
 server.keepAliveTimeout = 60000;
 server.listen(Number(process.env.PORT || 0), '127.0.0.1', () => {
   console.log(`listening ${server.address().port}`);

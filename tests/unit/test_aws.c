@@ -116,8 +116,13 @@ START_TEST(endpoints)
     e = slsrt__aws_endpoint(aws, "secretsmanager");
     ck_assert_str_eq(e, "http://127.0.0.1:9999");
     free(e);
-    unsetenv("AWS_ENDPOINT_URL");
     unsetenv("AWS_ENDPOINT_URL_SECRETS_MANAGER");
+    setenv("AWS_ENDPOINT_URL", "localhost:4566", 1); /* no scheme: refused, not guessed */
+    slsrt_aws_error err;
+    ck_assert_ptr_null(slsrt_aws_presign(aws, "GET", "s3", "/b/k", 60, &err));
+    ck_assert_str_eq(err.type, "Slsrt.InvalidRequest");
+    ck_assert_str_eq(err.message, "the service endpoint is not an http or https URL");
+    unsetenv("AWS_ENDPOINT_URL");
     slsrt_aws_free(aws);
 }
 END_TEST

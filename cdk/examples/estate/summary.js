@@ -18,11 +18,11 @@ for (const stack of assembly.stacks) {
   for (const r of resources) counts[r.Type] = (counts[r.Type] || 0) + 1;
   console.log(`\n  ${stack.stackName}: ${resources.length} resources`);
   for (const [type, n] of Object.entries(counts).sort()) console.log(`    ${String(n).padStart(2)} ${type}`);
-  for (const r of resources) {
+  for (const [logicalId, r] of Object.entries(stack.template.Resources)) {
     const p = r.Properties;
     if (r.Type === 'AWS::Lambda::Function') {
       const layer = p.Layers.map((l) => (l.Ref && stack.template.Parameters?.[l.Ref] ? `SSM ${stack.template.Parameters[l.Ref].Default}` : show(l)));
-      const name = r.Metadata?.['aws:cdk:path']?.split('/')[1] ?? 'function';
+      const name = logicalId.replace(/[0-9A-F]{8}$/, ''); // the construct id, less CDK's hash
       console.log(`    ${name}: ${p.Runtime} ${p.Architectures} ${p.MemorySize} MB ${p.Timeout} s, tracing ${p.TracingConfig.Mode}, ` +
         `logs ${p.LoggingConfig.LogFormat}, layer from ${layer}`);
     }
