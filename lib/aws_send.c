@@ -14,7 +14,9 @@
 #include <slsrt/xray.h>
 
 #include "curl_api.h"
+#include "http_reader.h"
 #include "log.h"
+#include "random.h"
 #include "runtime_internal.h"
 #include "sigv4.h"
 #include "url.h"
@@ -38,20 +40,10 @@ struct slsrt_aws_request {
 
 /* ---- building a request ---------------------------------------------------- */
 
-static int valid_token(const char *s)
-{
-    if (!s || !*s)
-        return 0;
-    for (; *s; s++)
-        if ((unsigned char)*s <= ' ' || *s == ':' || *s == 0x7f)
-            return 0;
-    return 1;
-}
-
 slsrt_aws_request *slsrt_aws_request_new(const char *method, const char *service, const char *target)
 {
-    if (!valid_token(method) || !valid_token(service) || !target || (target[0] != '/' && !strstr(target, "://")) ||
-        strpbrk(target, "\r\n #"))
+    if (!slsrt__http_is_token(method) || !slsrt__http_is_token(service) || !target ||
+        (target[0] != '/' && !strstr(target, "://")) || strpbrk(target, "\r\n #"))
         return NULL;
     slsrt_aws_request *req = calloc(1, sizeof *req);
     if (!req || !(req->method = strdup(method)) || !(req->service = strdup(service)) ||
@@ -80,7 +72,7 @@ void slsrt_aws_request_free(slsrt_aws_request *req)
 
 slsrt_status slsrt_aws_request_header(slsrt_aws_request *req, const char *name, const char *value)
 {
-    if (!req || !valid_token(name) || !value || strpbrk(value, "\r\n"))
+    if (!req || !slsrt__http_is_token(name) || !value || strpbrk(value, "\r\n"))
         return SLSRT_EINVAL;
     slsrt__kv *h = realloc(req->headers, (req->nheaders + 1) * sizeof *h);
     if (!h)
@@ -178,7 +170,8 @@ static const char *resolve_target(const slsrt_aws *aws, const char *service, con
     }
     const char *scheme_end = strstr(url, "://");
     if (!scheme_end || (strncmp(url, "https://", 8) && strncmp(url, "http://", 7))) {
-        snprintf(why, why_size, "%s is not an http or https URL", spec[0] == '/' ? "the service endpoint" : "the target");
+        snprintf(why, why_size, "%s is not an http or https URL",
+                 spec[0] == '/' ? "the service endpoint" : "the target");
         free(endpoint);
         return "Slsrt.InvalidRequest";
     }
@@ -476,16 +469,10 @@ static int retryable(const slsrt_aws_response *res, int curl_code)
 /* Full jitter: uniform in [0, min(cap, base * 2^attempt)). */
 static long backoff_ms(int attempt)
 {
-    static __thread unsigned seed;
-    if (!seed) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        seed = (unsigned)(ts.tv_nsec ^ (long)&seed) | 1u;
-    }
     long ceiling = BACKOFF_BASE_MS << (attempt < 16 ? attempt : 16);
     if (ceiling > BACKOFF_CAP_MS)
         ceiling = BACKOFF_CAP_MS;
-    return (long)(rand_r(&seed) % ceiling);
+    return (long)(slsrt__random() % (uint64_t)ceiling);
 }
 
 static void sleep_ms(long ms)

@@ -54,17 +54,28 @@ const slsrt__curl *slsrt__curl_load(const char **why)
     return NULL;
 }
 
-const char *slsrt__ca_bundle(void)
+static const char *ca_bundle;
+static pthread_once_t ca_once = PTHREAD_ONCE_INIT;
+
+/* Looked up once: the files do not move while a sandbox lives. */
+static void find_ca_bundle(void)
 {
     const char *env = getenv("SSL_CERT_FILE");
-    if (env && *env && access(env, R_OK) == 0)
-        return env;
+    if (env && *env && access(env, R_OK) == 0) {
+        ca_bundle = env;
+        return;
+    }
     static const char *const known[] = {
         "/etc/pki/tls/certs/ca-bundle.crt",   /* Amazon Linux, Fedora */
         "/etc/ssl/certs/ca-certificates.crt", /* Debian, Ubuntu */
     };
-    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+    for (size_t i = 0; i < sizeof known / sizeof *known && !ca_bundle; i++)
         if (access(known[i], R_OK) == 0)
-            return known[i];
-    return NULL;
+            ca_bundle = known[i];
+}
+
+const char *slsrt__ca_bundle(void)
+{
+    pthread_once(&ca_once, find_ca_bundle);
+    return ca_bundle;
 }

@@ -25,6 +25,16 @@ static const unsigned char tchar[256] = {
     ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
 };
 
+int slsrt__http_is_token(const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    for (; *s; s++)
+        if (!tchar[(unsigned char)*s])
+            return 0;
+    return 1;
+}
+
 int slsrt__http_name_is(const slsrt__http_header *h, const char *lower, size_t len)
 {
     if (h->name_len != len)

@@ -33,6 +33,9 @@ typedef struct slsrt__http_head {
  */
 int slsrt__http_parse_head(char *buf, size_t len, slsrt__http_head *out);
 
+/* 1 when s is a non-empty RFC 9110 token (a method or a header name). */
+int slsrt__http_is_token(const char *s);
+
 /* Case-insensitive comparison of a header name with a lower-case literal. */
 int slsrt__http_name_is(const slsrt__http_header *h, const char *lower, size_t len);
 

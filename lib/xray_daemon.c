@@ -15,13 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "random.h"
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int daemon_fd = -1;
@@ -74,18 +73,10 @@ int slsrt__xray_send(const char *doc, size_t len)
     return 0;
 }
 
-/* Ids need to be unique, not secret: a per-thread xorshift seeded once. */
+/* A 16-hex id: unique, not secret. */
 void slsrt__xray_new_id(char out[17])
 {
-    static __thread uint64_t state;
-    while (!state) {
-        if (getrandom(&state, sizeof state, 0) != sizeof state)
-            state = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)&state;
-    }
-    state ^= state >> 12;
-    state ^= state << 25;
-    state ^= state >> 27;
-    uint64_t v = state * 0x2545F4914F6CDD1DULL;
+    uint64_t v = slsrt__random();
     for (int i = 15; i >= 0; i--, v >>= 4)
         out[i] = "0123456789abcdef"[v & 15];
     out[16] = '\0';

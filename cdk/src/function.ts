@@ -101,6 +101,10 @@ export interface SlsrtStreamOptions {
 
 const X_RAY_WILDCARD = 'X-Ray PutTraceSegments and PutTelemetryRecords (added by active tracing) support no resource-level permissions';
 
+function secretValue(s: secretsmanager.ISecret | SlsrtSecretValue): SlsrtSecretValue {
+  return 'secret' in s ? (s as SlsrtSecretValue) : { secret: s as secretsmanager.ISecret };
+}
+
 function codeFrom(code: string): lambda.Code {
   if (!fs.existsSync(code)) throw new Error(`slsrt: ${code} does not exist (build the function first)`);
   if (fs.statSync(code).isDirectory() && !fs.existsSync(path.join(code, 'bootstrap'))) {
@@ -116,7 +120,7 @@ function environmentOf(props: SlsrtFunctionProps, info: SlsrtFunctionInfo): Reco
   Object.assign(env, props.environment);
   for (const [name, p] of Object.entries(props.parameters ?? {})) env[name] = `ssm:${p.parameterName}`;
   for (const [name, s] of Object.entries(props.secrets ?? {})) {
-    const value: SlsrtSecretValue = 'secret' in s ? (s as SlsrtSecretValue) : { secret: s as secretsmanager.ISecret };
+    const value = secretValue(s);
     env[name] = `secretsmanager:${value.secret.secretArn}${value.key ? `#${value.key}` : ''}`;
   }
   if (Array.isArray(info.environment)) {
@@ -180,7 +184,7 @@ export class SlsrtFunction extends lambda.Function {
     this.logGroupOf = logGroup;
 
     for (const p of Object.values(props.parameters ?? {})) p.grantRead(role);
-    for (const s of Object.values(props.secrets ?? {})) ('secret' in s ? (s as SlsrtSecretValue).secret : (s as secretsmanager.ISecret)).grantRead(role);
+    for (const s of Object.values(props.secrets ?? {})) secretValue(s).secret.grantRead(role);
     for (const p of info.permissions ?? []) {
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: p.actions, resources: p.resources }));
     }

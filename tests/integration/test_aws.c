@@ -166,7 +166,8 @@ START_TEST(reads_a_parameter_a_secret_and_items)
     expect_str(r.out, 1, "value", "pw-from-secrets-manager");
     expect_str(r.out, 2, "value", "just-text");
     json_t *j = json_line(r.out, 3);
-    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(j, "item"), "total"), "N")), "42");
+    json_t *total = json_object_get(json_object_get(j, "item"), "total");
+    ck_assert_str_eq(json_string_value(json_object_get(total, "N")), "42");
     ck_assert_int_eq(json_integer_value(json_object_get(j, "attempts")), 1);
     json_decref(j);
     j = json_line(r.out, 5);
@@ -271,15 +272,24 @@ START_TEST(retries_stop_before_the_deadline)
 }
 END_TEST
 
-static const char *const container_env[] = {
-    "--env", "AWS_ACCESS_KEY_ID=", "--env", "AWS_SECRET_ACCESS_KEY=", "--env", "AWS_SESSION_TOKEN=", "--env",
-    NULL /* creds_uri */, NULL};
+/* Options for credentials from the fake's container endpoint only, then
+ * `extra` (NULL-terminated); opts needs room for 9 + the extras. */
+static void container_options(const char **opts, const char *const *extra)
+{
+    const char *base[] = {"--env", "AWS_ACCESS_KEY_ID=", "--env", "AWS_SECRET_ACCESS_KEY=",
+                          "--env", "AWS_SESSION_TOKEN=", "--env", creds_uri};
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof base / sizeof *base; i++)
+        opts[n++] = base[i];
+    while (extra && *extra)
+        opts[n++] = *extra++;
+    opts[n] = NULL;
+}
 
 START_TEST(container_credentials_are_cached_and_refreshed)
 {
     const char *opts[9];
-    memcpy(opts, container_env, sizeof opts);
-    opts[7] = creds_uri;
+    container_options(opts, NULL);
     const char *get = "{\"op\":\"get_item\",\"table\":\"orders\",\"id\":\"o-1\"}";
     const char *events[] = {get, get, get, NULL};
 
@@ -316,11 +326,8 @@ END_TEST
 START_TEST(concurrent_invocations_share_one_credential_fetch)
 {
     const char *opts[11];
-    memcpy(opts, container_env, sizeof container_env);
-    opts[7] = creds_uri;
-    opts[8] = "--concurrency";
-    opts[9] = "4";
-    opts[10] = NULL;
+    const char *concurrency[] = {"--concurrency", "4", NULL};
+    container_options(opts, concurrency);
     const char *get = "{\"op\":\"get_item\",\"table\":\"orders\",\"id\":\"o-1\"}";
     const char *events[] = {get, get, get, get, get, get, get, get, NULL};
     control("{\"creds_ttl_s\":3600}");
@@ -423,7 +430,8 @@ START_TEST(presigned_urls)
     const char *url = str_at(j, "value");
     ck_assert_msg(url != NULL, "%s", r.out);
     char prefix[128];
-    snprintf(prefix, sizeof prefix, "http://127.0.0.1:%d/bucket/a%%20b.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&", fake_port);
+    snprintf(prefix, sizeof prefix, "http://127.0.0.1:%d/bucket/a%%20b.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&",
+             fake_port);
     ck_assert_msg(!strncmp(url, prefix, strlen(prefix)), "%s", url);
     ck_assert_ptr_nonnull(strstr(url, "&X-Amz-Expires=60&"));
     ck_assert_ptr_nonnull(strstr(url, "&X-Amz-Security-Token="));

@@ -20,6 +20,7 @@ const fs = require('fs');
 const { SignatureV4 } = require('@smithy/signature-v4');
 const { HttpRequest } = require('@smithy/protocol-http');
 const { Sha256 } = require('@aws-crypto/sha256-js');
+const { toDate } = require('./smithy-sign');
 
 const seed = process.argv[2] ? JSON.parse(fs.readFileSync(process.argv[2], 'utf8')) : {};
 const creds = { ...(seed.credentials || {}) }; // access key -> {secret, token, expired}
@@ -60,9 +61,8 @@ async function signatureMatches(req, body, auth, secret, token) {
   const q = req.url.indexOf('?');
   const headers = {};
   for (const name of auth.signedHeaders) headers[name] = req.headers[name] ?? '';
-  const stamp = req.headers['x-amz-date'] || '';
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(stamp);
-  if (!m) return false;
+  const signingDate = toDate(req.headers['x-amz-date']);
+  if (!signingDate) return false;
   const signer = new SignatureV4({
     service: auth.service, region: auth.region, sha256: Sha256, uriEscapePath: auth.service !== 's3',
     applyChecksum: false, credentials: { accessKeyId: auth.accessKey, secretAccessKey: secret, sessionToken: token },
@@ -70,7 +70,7 @@ async function signatureMatches(req, body, auth, secret, token) {
   const request = new HttpRequest({
     method: req.method, hostname: 'x', path: q < 0 ? req.url : req.url.slice(0, q), query: queryOf(q < 0 ? '' : req.url.slice(q + 1)), headers, body,
   });
-  const signed = await signer.sign(request, { signingDate: new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`) });
+  const signed = await signer.sign(request, { signingDate });
   return signed.headers.authorization.endsWith(`Signature=${auth.signature}`);
 }
 

@@ -6,9 +6,10 @@ const { SignatureV4 } = require('@smithy/signature-v4');
 const { HttpRequest } = require('@smithy/protocol-http');
 const { Sha256 } = require('@aws-crypto/sha256-js');
 
+/** "YYYYMMDDTHHMMSSZ" as a Date; null when it is not one. */
 function toDate(ts) {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(ts);
-  return new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(ts || '');
+  return m && new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
 }
 
 // smithy keeps headers and the query in maps.  Repeated header names are
@@ -78,4 +79,4 @@ async function smithySign(req) {
   return seen;
 }
 
-module.exports = { smithySign };
+module.exports = { smithySign, toDate };

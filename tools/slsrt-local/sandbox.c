@@ -16,13 +16,28 @@
 
 extern char **environ;
 
-/* Variables a developer's shell passes through, as Lambda passes its own. */
+/*
+ * Variables a developer's shell passes through, as Lambda passes its own
+ * (a trailing '*' takes every name that starts so): credentials, endpoint
+ * overrides that point a function at local stand-ins for AWS, tool options.
+ */
 static const char *const passthrough[] = {
     "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
     "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_*",
     "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "VALGRIND_OPTS", "HOME",
     NULL,
 };
+
+static int passed_through(const char *name, size_t len)
+{
+    for (const char *const *p = passthrough; *p; p++) {
+        size_t n = strlen(*p);
+        if ((*p)[n - 1] == '*' ? len >= n - 1 && !strncmp(name, *p, n - 1) : len == n && !strncmp(name, *p, n))
+            return 1;
+    }
+    return 0;
+}
 
 struct env {
     char **vars;
@@ -121,13 +136,9 @@ static void build_env(struct emu *e, struct env *env)
     const char *path = getenv("PATH");
     snprintf(buf, sizeof buf, "%s:%s/bin", path ? path : "/usr/local/bin:/usr/bin:/bin", layer);
     env_put(env, "PATH", buf);
-    for (const char *const *p = passthrough; *p; p++)
-        env_put(env, *p, getenv(*p));
-    /* Endpoint overrides (AWS_ENDPOINT_URL[_<SERVICE>]) point a function at
-     * local stand-ins for AWS services. */
     for (char **e = environ; *e; e++) {
         char *eq = strchr(*e, '=');
-        if (eq && !strncmp(*e, "AWS_ENDPOINT_URL", 16) && (*e + 16 == eq || (*e)[16] == '_')) {
+        if (eq && passed_through(*e, (size_t)(eq - *e))) {
             snprintf(buf, sizeof buf, "%.*s", (int)(eq - *e), *e);
             env_put(env, buf, eq + 1);
         }
