@@ -36,9 +36,11 @@ slsrt_status slsrt_base64_decode(const char *in, size_t len, void *out, size_t s
 {
     if (!in || !out_len)
         return SLSRT_EINVAL;
+    /* Padding is optional; when present it is one or two '=' completing a quantum. */
+    size_t pad = 0;
     while (len && in[len - 1] == '=')
-        len--; /* padding is optional, but only at the end */
-    if (len % 4 == 1)
+        len--, pad++;
+    if (len % 4 == 1 || pad > 2 || (pad && (len + pad) % 4 != 0))
         return SLSRT_EINVAL;
     size_t need = len / 4 * 3 + (len % 4 ? len % 4 - 1 : 0);
     *out_len = need;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_write.h"
 #include "log.h"
 #include "runtime_internal.h"
 
@@ -66,14 +67,9 @@ static void report(slsrt__buf *out, int *first, const char *id)
     const char *sep = *first ? "" : ",";
     *first = 0;
     slsrt__buf_append(out, sep, strlen(sep));
-    slsrt__buf_append(out, "{\"itemIdentifier\":\"", 19);
-    for (; *id; id++) { /* identifiers are ids and digits; escape what JSON needs all the same */
-        if (*id == '"' || *id == '\\')
-            slsrt__buf_append(out, "\\", 1);
-        if ((unsigned char)*id >= 0x20)
-            slsrt__buf_append(out, id, 1);
-    }
-    slsrt__buf_append(out, "\"}", 2);
+    slsrt__buf_append(out, "{\"itemIdentifier\":", 18);
+    slsrt__json_write_string(out, id, strlen(id)); /* every byte kept: it must match the record's id */
+    slsrt__buf_append(out, "}", 1);
 }
 
 /* Room for the answer if every record failed: the most it can take. */
@@ -82,7 +78,7 @@ static size_t worst_case(slsrt_event_source source, const json_t *event, size_t 
     size_t room = 64;
     for (size_t i = 0; i < n; i++) {
         const char *id = slsrt_record_id(source, slsrt_event_record(event, i));
-        room += 24 + 2 * strlen(id);
+        room += 24 + 6 * strlen(id);
     }
     return room;
 }

@@ -25,6 +25,7 @@ struct slsrt_http_request {
     size_t body_len;
     int base64, alb_multi;
     int bad_body; /* isBase64Encoded, but not base64: answered 400 by the router */
+    int encoded_nul; /* %00 in the path or the query: answered 400 by the router */
     slsrt__pairs query, headers, cookies, params;
     slsrt__pairs route_params; /* captured by the router */
     const json_t *stage_vars, *authorizer;

@@ -35,20 +35,15 @@ int slsrt__http_is_token(const char *s)
     return 1;
 }
 
-int slsrt__http_name_is(const slsrt__http_header *h, const char *lower, size_t len)
+int slsrt__http_name_is(const char *buf, const slsrt__http_header *h, const char *lower, size_t len)
 {
     if (h->name_len != len)
         return 0;
+    const char *name = buf + h->name;
     for (size_t i = 0; i < len; i++)
-        if ((h->name[i] | 0x20) != lower[i]) /* names are tokens: ASCII only */
+        if ((name[i] | 0x20) != lower[i]) /* names are tokens: ASCII only */
             return 0;
     return 1;
-}
-
-/* The end of the line starting at p (pointing at its '\n'), or NULL. */
-static char *line_end(char *p, char *end)
-{
-    return memchr(p, '\n', (size_t)(end - p));
 }
 
 /* Strip the '\r' before '\n' and surrounding spaces/tabs; NUL-terminate. */
@@ -65,7 +60,7 @@ static char *trim(char *start, char *nl)
     return start;
 }
 
-static int parse_status_line(char *p, char *nl, int *status)
+static int parse_status_line(const char *p, const char *nl, slsrt__http_head *out)
 {
     /* "HTTP/1.x SSS[ reason]" */
     if (nl - p < 12 || memcmp(p, "HTTP/1.", 7) != 0 || (p[7] != '0' && p[7] != '1') || p[8] != ' ')
@@ -78,7 +73,8 @@ static int parse_status_line(char *p, char *nl, int *status)
     }
     if (s < 100 || (p[12] != ' ' && p[12] != '\r' && p[12] != '\n'))
         return SLSRT_EPROTO;
-    *status = s;
+    out->status = s;
+    out->close = p[7] == '0'; /* HTTP/1.0 closes unless it says keep-alive */
     return SLSRT_OK;
 }
 
@@ -96,70 +92,117 @@ static int parse_length(const char *v, long long *out)
     return SLSRT_OK;
 }
 
-static int note_framing(slsrt__http_head *out, const slsrt__http_header *h)
+/* 1 when the comma-separated list holds `token` (any case). */
+static int list_has(const char *list, const char *token)
 {
-    if (slsrt__http_name_is(h, "content-length", 14)) {
+    size_t n = strlen(token);
+    for (const char *p = list; *p;) {
+        p += strspn(p, " \t,");
+        size_t len = strcspn(p, ",");
+        size_t word = len;
+        while (word && (p[word - 1] == ' ' || p[word - 1] == '\t'))
+            word--;
+        if (word == n && strncasecmp(p, token, n) == 0)
+            return 1;
+        p += len;
+    }
+    return 0;
+}
+
+static int note_header(slsrt__http_head *out, const char *buf, const slsrt__http_header *h)
+{
+    const char *value = buf + h->value;
+    if (slsrt__http_name_is(buf, h, "content-length", 14)) {
         long long n;
-        if (parse_length(h->value, &n) || (out->content_length >= 0 && out->content_length != n))
+        if (parse_length(value, &n) || (out->content_length >= 0 && out->content_length != n))
             return SLSRT_EPROTO;
         out->content_length = n;
-    } else if (slsrt__http_name_is(h, "transfer-encoding", 17)) {
-        if (strcasecmp(h->value, "chunked") != 0)
+    } else if (slsrt__http_name_is(buf, h, "transfer-encoding", 17)) {
+        if (strcasecmp(value, "chunked") != 0)
             return SLSRT_EPROTO; /* no other coding is ever sent by the API */
         out->chunked = 1;
+    } else if (slsrt__http_name_is(buf, h, "connection", 10)) {
+        if (list_has(value, "close"))
+            out->close = 1;
+        else if (list_has(value, "keep-alive"))
+            out->close = 0;
     }
     return SLSRT_OK;
 }
 
-int slsrt__http_parse_head(char *buf, size_t len, slsrt__http_head *out)
+/*
+ * The offset just past the blank line that ends the head, or 0.  Starts a
+ * little before `seen`, where a line end may have been cut in two.
+ */
+static size_t head_end(const char *buf, size_t len, size_t seen)
 {
-    char *end = buf + (len > SLSRT__HTTP_MAX_HEAD ? SLSRT__HTTP_MAX_HEAD : len);
-    char *nl = line_end(buf, end);
-    if (!nl)
+    size_t from = seen > 2 ? seen - 2 : 0;
+    for (const char *nl; from < len && (nl = memchr(buf + from, '\n', len - from)); from = (size_t)(nl - buf) + 1) {
+        size_t i = (size_t)(nl - buf);
+        if (i + 1 < len && buf[i + 1] == '\n')
+            return i + 2;
+        if (i + 2 < len && buf[i + 1] == '\r' && buf[i + 2] == '\n')
+            return i + 3;
+    }
+    return 0;
+}
+
+static int parse_header_line(char *buf, char *p, char *nl, slsrt__http_head *out)
+{
+    char *colon = memchr(p, ':', (size_t)(nl - p));
+    if (!colon || colon == p)
+        return SLSRT_EPROTO; /* also refuses obsolete line folding */
+    for (const unsigned char *c = (const unsigned char *)p; c < (const unsigned char *)colon; c++)
+        if (!tchar[*c])
+            return SLSRT_EPROTO;
+    /* A value holds no NUL and no CR but the one ending the line. */
+    const char *cr = memchr(colon + 1, '\r', (size_t)(nl - colon - 1));
+    if ((cr && cr + 1 != nl) || memchr(colon + 1, '\0', (size_t)(nl - colon - 1)))
+        return SLSRT_EPROTO;
+    if (out->nheaders == SLSRT__HTTP_MAX_HEADERS)
+        return SLSRT_EPROTO;
+    *colon = '\0';
+    char *value = trim(colon + 1, nl);
+    slsrt__http_header *h = &out->headers[out->nheaders++];
+    h->name = (size_t)(p - buf);
+    h->name_len = (size_t)(colon - p);
+    h->value = (size_t)(value - buf);
+    h->value_len = strlen(value);
+    return note_header(out, buf, h);
+}
+
+int slsrt__http_parse_head(char *buf, size_t len, size_t seen, slsrt__http_head *out)
+{
+    /* Nothing is written into buf until the whole head is there. */
+    size_t end = head_end(buf, len, seen);
+    if (!end)
         return len >= SLSRT__HTTP_MAX_HEAD ? SLSRT_EPROTO : 0;
+    if (end > SLSRT__HTTP_MAX_HEAD)
+        return SLSRT_EPROTO;
 
     memset(out, 0, offsetof(slsrt__http_head, headers));
     out->content_length = -1;
-    if (parse_status_line(buf, nl, &out->status))
+    char *nl = memchr(buf, '\n', end);
+    if (parse_status_line(buf, nl, out))
         return SLSRT_EPROTO;
-
     for (char *p = nl + 1;; p = nl + 1) {
-        nl = line_end(p, end);
-        if (!nl)
-            return len >= SLSRT__HTTP_MAX_HEAD ? SLSRT_EPROTO : 0;
-        if (nl == p || (nl == p + 1 && *p == '\r')) {
-            if (out->chunked && out->content_length >= 0)
-                return SLSRT_EPROTO; /* ambiguous framing */
-            out->head_len = (size_t)(nl + 1 - buf);
-            return 1;
-        }
-        char *colon = memchr(p, ':', (size_t)(nl - p));
-        if (!colon || colon == p)
-            return SLSRT_EPROTO; /* also refuses obsolete line folding */
-        for (const unsigned char *c = (const unsigned char *)p; c < (const unsigned char *)colon; c++)
-            if (!tchar[*c])
-                return SLSRT_EPROTO;
-        /* A value holds no NUL and no CR but the one ending the line. */
-        const char *cr = memchr(colon + 1, '\r', (size_t)(nl - colon - 1));
-        if ((cr && cr + 1 != nl) || memchr(colon + 1, '\0', (size_t)(nl - colon - 1)))
-            return SLSRT_EPROTO;
-        if (out->nheaders == SLSRT__HTTP_MAX_HEADERS)
-            return SLSRT_EPROTO;
-        *colon = '\0';
-        slsrt__http_header *h = &out->headers[out->nheaders++];
-        h->name = p;
-        h->name_len = (size_t)(colon - p);
-        h->value = trim(colon + 1, nl);
-        if (note_framing(out, h))
+        nl = memchr(p, '\n', (size_t)(buf + end - p));
+        if (nl == p || (nl == p + 1 && *p == '\r'))
+            break; /* the blank line: head_end found it, so it is there */
+        if (parse_header_line(buf, p, nl, out))
             return SLSRT_EPROTO;
     }
+    if (out->chunked && out->content_length >= 0)
+        return SLSRT_EPROTO; /* ambiguous framing */
+    out->head_len = end;
+    return 1;
 }
 
-const char *slsrt__http_find(const slsrt__http_head *h, const char *name)
+const char *slsrt__http_find(const slsrt__http_head *h, const char *buf, const char *name)
 {
     for (size_t i = 0; i < h->nheaders; i++)
-        if (strcasecmp(h->headers[i].name, name) == 0)
-            return h->headers[i].value;
+        if (strcasecmp(buf + h->headers[i].name, name) == 0)
+            return buf + h->headers[i].value;
     return NULL;
 }
 
@@ -174,63 +217,87 @@ static int hexval(char c)
     return -1;
 }
 
-/*
- * First pass only validates and measures, so that an incomplete body leaves
- * buf untouched and the caller can simply retry with more bytes.
- */
-static int scan_chunks(char *buf, size_t len, size_t max, int copy, size_t *body_len, size_t *used)
+enum { CH_SIZE, CH_DATA, CH_DATA_END, CH_TRAILERS, CH_DONE };
+
+/* The chunk-size line at p (up to its '\n' at nl): hex digits, then ';' extensions or the line end. */
+static int chunk_size(const char *p, const char *nl, size_t *size)
 {
-    size_t pos = 0, out = 0;
-    for (;;) {
-        size_t size = 0, line_start = pos;
-        int digits = 0;
-        while (pos < len && hexval(buf[pos]) >= 0) {
-            if (size > (SIZE_MAX >> 8))
-                return SLSRT_EPROTO;
-            size = size * 16 + (size_t)hexval(buf[pos++]);
-            digits++;
-        }
-        char *nl = pos < len ? memchr(buf + pos, '\n', len - pos) : NULL;
-        if (!nl)
-            return len - line_start > 1024 ? SLSRT_EPROTO : 0; /* a size line is short */
-        if (!digits || (pos < len && buf[pos] != '\r' && buf[pos] != ';' && buf + pos != nl))
+    size_t n = 0;
+    const char *q = p;
+    for (int v; q < nl && (v = hexval(*q)) >= 0; q++) {
+        if (n > (SIZE_MAX >> 8))
             return SLSRT_EPROTO;
-        pos = (size_t)(nl - buf) + 1;
-        if (size == 0)
-            break;
-        if (size > max - out)
-            return SLSRT_ETOOBIG;
-        if (len - pos < size + 2)
+        n = n * 16 + (size_t)v;
+    }
+    if (q == p || (q < nl && *q != '\r' && *q != ';') || (*q == '\r' && q + 1 != nl))
+        return SLSRT_EPROTO;
+    *size = n;
+    return SLSRT_OK;
+}
+
+/*
+ * One step of the decoder at buf[*pos..len), writing data to buf[st->out..].
+ * Returns 1 when it moved on, 0 when it needs more bytes, or an error.
+ */
+static int dechunk_step(slsrt__http_chunked *st, char *buf, size_t *pos, size_t len, size_t max)
+{
+    char *p = buf + *pos;
+    size_t avail = len - *pos;
+    if (st->state == CH_DATA) {
+        size_t n = avail < st->left ? avail : st->left;
+        if (n == 0)
             return 0;
-        if (copy)
-            memmove(buf + out, buf + pos, size);
-        out += size;
-        pos += size;
-        if (buf[pos] == '\r')
-            pos++;
-        if (buf[pos] != '\n')
+        memmove(buf + st->out, p, n);
+        st->out += n;
+        st->left -= n;
+        *pos += n;
+        if (st->left == 0)
+            st->state = CH_DATA_END;
+        return 1;
+    }
+    if (st->state == CH_DATA_END) {
+        size_t crlf = avail && *p == '\r' ? 2 : 1;
+        if (avail < crlf)
+            return 0;
+        if (p[crlf - 1] != '\n')
             return SLSRT_EPROTO;
-        pos++;
+        *pos += crlf;
+        st->state = CH_SIZE;
+        return 1;
     }
-    /* Trailers until an empty line. */
-    for (;;) {
-        char *nl = pos < len ? memchr(buf + pos, '\n', len - pos) : NULL;
-        if (!nl)
-            return 0;
-        size_t line = (size_t)(nl - (buf + pos));
-        pos = (size_t)(nl - buf) + 1;
-        if (line == 0 || (line == 1 && nl[-1] == '\r'))
-            break;
+    /* A size line or a trailer line: whole lines only, each bounded. */
+    size_t limit = st->state == CH_SIZE ? SLSRT__HTTP_MAX_CHUNK_LINE : SLSRT__HTTP_MAX_TRAILERS - st->trailers;
+    char *nl = memchr(p, '\n', avail < limit ? avail : limit);
+    if (!nl)
+        return avail >= limit ? SLSRT_EPROTO : 0;
+    size_t line = (size_t)(nl - p) + 1;
+    *pos += line;
+    if (st->state == CH_TRAILERS) {
+        st->trailers += line;
+        if (line == 1 || (line == 2 && *p == '\r'))
+            st->state = CH_DONE;
+        return 1;
     }
-    *body_len = out;
-    *used = pos;
+    size_t size;
+    if (chunk_size(p, nl, &size))
+        return SLSRT_EPROTO;
+    if (size > max - st->out)
+        return SLSRT_ETOOBIG;
+    st->left = size;
+    st->state = size ? CH_DATA : CH_TRAILERS;
     return 1;
 }
 
-int slsrt__http_dechunk(char *buf, size_t len, size_t max, size_t *body_len, size_t *used)
+int slsrt__http_dechunk(slsrt__http_chunked *st, char *buf, size_t *len, size_t max)
 {
-    int rc = scan_chunks(buf, len, max, 0, body_len, used);
-    if (rc == 1)
-        scan_chunks(buf, len, max, 1, body_len, used);
-    return rc;
+    size_t pos = st->out;
+    int rc = 0;
+    while (st->state != CH_DONE && (rc = dechunk_step(st, buf, &pos, *len, max)) == 1)
+        ;
+    if (st->state != CH_DONE && rc < 0)
+        return rc;
+    /* Move what is left to follow the decoded bytes. */
+    memmove(buf + st->out, buf + pos, *len - pos);
+    *len = st->out + (*len - pos);
+    return st->state == CH_DONE;
 }

@@ -49,8 +49,13 @@ static char *own_copy(slsrt_http_request *r, const char *s, size_t n)
 static char *own_decoded(slsrt_http_request *r, const char *s, size_t n, int plus)
 {
     char *c = malloc(n + 1);
-    if (c && slsrt__url_decode(s, n, c, plus) == (size_t)-1)
-        memcpy(c, s, n), c[n] = '\0'; /* a bad escape: keep the text as sent */
+    size_t len = c ? slsrt__url_decode(s, n, c, plus) : 0;
+    if (c && (len == (size_t)-1 || memchr(c, '\0', len))) {
+        /* A bad escape, or %00 that would cut the value short: keep the
+         * text as sent, and a decoded NUL makes the router answer 400. */
+        r->encoded_nul |= len != (size_t)-1;
+        memcpy(c, s, n), c[n] = '\0';
+    }
     return slsrt__http_own(r, c);
 }
 

@@ -227,12 +227,15 @@ static int split(slsrt_http_request *req, struct match *m)
         char *seg = malloc(len + 1);
         if (!seg)
             return SLSRT_ENOMEM;
-        if (!decode || slsrt__url_decode(p, len, seg, 0) == (size_t)-1) {
+        size_t n = decode ? slsrt__url_decode(p, len, seg, 0) : (size_t)-1;
+        if (n == (size_t)-1) {
             memcpy(seg, p, len);
             seg[len] = '\0';
         }
         if (!slsrt__http_own(req, seg))
             return SLSRT_ENOMEM;
+        if (n != (size_t)-1 && memchr(seg, '\0', n))
+            return SLSRT_EPROTO; /* a segment cut at a decoded NUL would match another route */
         m->segs[m->nsegs++] = seg;
         p += len;
     }
@@ -262,7 +265,12 @@ static slsrt_http_response *dispatch(slsrt_router *r, slsrt_invocation *inv, sls
     struct match m = {.nsegs = 0};
     if (req->bad_body)
         return problem_response(400, "Bad Request", "the body is marked base64 but is not base64");
-    if (split(req, &m) != SLSRT_OK)
+    if (req->encoded_nul)
+        return problem_response(400, "Bad Request", "the path or the query holds an encoded NUL (%00)");
+    int split_rc = split(req, &m);
+    if (split_rc == SLSRT_EPROTO)
+        return problem_response(400, "Bad Request", "the path holds an encoded NUL (%00)");
+    if (split_rc != SLSRT_OK)
         return problem_response(400, "Bad Request", "the path has too many segments");
     struct node *n = walk(&r->root, &m, 0);
     struct route *chosen = NULL;

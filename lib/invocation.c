@@ -34,31 +34,51 @@ static int copy_request_id(char *dst, const char *id)
     return SLSRT_OK;
 }
 
-#define IS(h, lit) slsrt__http_name_is((h), (lit), sizeof(lit) - 1)
+/*
+ * Lambda-Runtime-Deadline-Ms: decimal epoch milliseconds, nothing else.
+ * Too many digits saturate rather than overflow.
+ */
+static int parse_deadline(const char *v, int64_t *out)
+{
+    int64_t n = 0;
+    if (!*v)
+        return SLSRT_EPROTO;
+    for (; *v; v++) {
+        if (*v < '0' || *v > '9')
+            return SLSRT_EPROTO;
+        int d = *v - '0';
+        n = n > (INT64_MAX - d) / 10 ? INT64_MAX : n * 10 + d;
+    }
+    *out = n;
+    return SLSRT_OK;
+}
 
-int slsrt__invocation_from_head(slsrt_invocation *inv, const slsrt__http_head *head)
+#define IS(h, lit) slsrt__http_name_is(buf, (h), (lit), sizeof(lit) - 1)
+
+int slsrt__invocation_from_head(slsrt_invocation *inv, const slsrt__http_head *head, const char *buf)
 {
     const char *request_id = NULL, *deadline = NULL;
     for (size_t i = 0; i < head->nheaders; i++) {
         const slsrt__http_header *h = &head->headers[i];
+        const char *value = slsrt__http_value(buf, h);
         if (IS(h, "lambda-runtime-aws-request-id"))
-            request_id = h->value;
+            request_id = value;
         else if (IS(h, "lambda-runtime-deadline-ms"))
-            deadline = h->value;
+            deadline = value;
         else if (IS(h, "lambda-runtime-invoked-function-arn"))
-            inv->function_arn = h->value;
+            inv->function_arn = value;
         else if (IS(h, "lambda-runtime-trace-id"))
-            inv->trace_id = h->value;
+            inv->trace_id = value;
         else if (IS(h, "lambda-runtime-client-context"))
-            inv->client_context_raw = h->value;
+            inv->client_context_raw = value;
         else if (IS(h, "lambda-runtime-cognito-identity"))
-            inv->cognito_identity_raw = h->value;
+            inv->cognito_identity_raw = value;
         else if (IS(h, "lambda-runtime-aws-tenant-id"))
-            inv->tenant_id = h->value;
+            inv->tenant_id = value;
         else if (IS(h, "lambda-runtime-invocation-id"))
-            inv->invocation_id = h->value;
+            inv->invocation_id = value;
         else if (IS(h, "content-type"))
-            inv->content_type = h->value;
+            inv->content_type = value;
     }
     if (!request_id || copy_request_id(inv->request_id, request_id))
         return SLSRT_EPROTO;
@@ -70,7 +90,11 @@ int slsrt__invocation_from_head(slsrt_invocation *inv, const slsrt__http_head *h
             inv->trace_root[n] = '\0';
         }
     }
-    inv->deadline_ms = deadline ? strtoll(deadline, NULL, 10) : 0;
+    if (deadline && parse_deadline(deadline, &inv->deadline_ms)) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "Lambda-Runtime-Deadline-Ms is not a number of milliseconds: '%.64s'", deadline);
+        slsrt__invocation_set_error(inv, "Runtime.InvalidDeadline", msg);
+    }
     return SLSRT_OK;
 }
 
@@ -115,7 +139,11 @@ int64_t slsrt_invocation_remaining_ms(const slsrt_invocation *inv)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    return inv->deadline_ms - ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, left;
+    /* The deadline is untrusted: saturate instead of overflowing. */
+    if (__builtin_sub_overflow(inv->deadline_ms, now, &left))
+        return inv->deadline_ms < 0 ? INT64_MIN : INT64_MAX;
+    return left;
 }
 
 const char *slsrt_invocation_client_context_raw(const slsrt_invocation *inv)

@@ -23,7 +23,7 @@ static const unsigned char needs_escape[256] = {
     ['"'] = 1, ['\\'] = 1,
 };
 
-static int write_string(slsrt__buf *b, const char *s, size_t n)
+int slsrt__json_write_string(slsrt__buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
     if (slsrt__buf_reserve(b, n + 2))
@@ -107,7 +107,7 @@ static int write_value(slsrt__buf *b, const json_t *v, int depth)
             if (!first && slsrt__buf_append(b, ",", 1))
                 return SLSRT_ENOMEM;
             first = 0;
-            int rc = write_string(b, json_object_iter_key(it), json_object_iter_key_len(it));
+            int rc = slsrt__json_write_string(b, json_object_iter_key(it), json_object_iter_key_len(it));
             if (rc || (rc = slsrt__buf_append(b, ":", 1)) ||
                 (rc = write_value(b, json_object_iter_value(it), depth + 1)))
                 return rc;
@@ -126,7 +126,7 @@ static int write_value(slsrt__buf *b, const json_t *v, int depth)
         return slsrt__buf_append(b, "]", 1);
     }
     case JSON_STRING:
-        return write_string(b, json_string_value(v), json_string_length(v));
+        return slsrt__json_write_string(b, json_string_value(v), json_string_length(v));
     case JSON_INTEGER:
         return write_integer(b, json_integer_value(v));
     case JSON_REAL:

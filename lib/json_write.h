@@ -15,4 +15,7 @@
  */
 int slsrt__json_write(slsrt__buf *b, const json_t *v);
 
+/* Append s[0..n) as a quoted JSON string; at most 6n + 2 bytes. */
+int slsrt__json_write_string(slsrt__buf *b, const char *s, size_t n);
+
 #endif

@@ -205,66 +205,123 @@ static ssize_t read_more(slsrt__rapi *c, size_t want)
     }
 }
 
+static int read_chunked(slsrt__rapi *c)
+{
+    size_t start = c->head.head_len;
+    slsrt__http_chunked st = {0};
+    for (;;) {
+        size_t len = c->in.len - start;
+        int rc = slsrt__http_dechunk(&st, c->in.data + start, &len, SLSRT__RAPI_MAX_BODY);
+        c->in.len = start + len;
+        if (rc == SLSRT_ETOOBIG)
+            return fail(c, SLSRT_ETOOBIG, "response body over the size limit");
+        if (rc < 0)
+            return fail(c, SLSRT_EPROTO, "malformed chunked body");
+        if (rc == 1) {
+            c->body_len = st.out;
+            if (len > st.out) /* bytes past the body would desynchronize the next response */
+                c->head.close = 1;
+            return SLSRT_OK;
+        }
+        ssize_t n = read_more(c, 64 * 1024);
+        if (n <= 0)
+            return n < 0 ? (int)n : fail(c, SLSRT_EIO, "connection closed in a chunked body");
+    }
+}
+
+static int read_length(slsrt__rapi *c, size_t want)
+{
+    if (want > SLSRT__RAPI_MAX_BODY)
+        return fail(c, SLSRT_ETOOBIG, "response body over the size limit");
+    while (c->in.len - c->head.head_len < want) {
+        ssize_t n = read_more(c, want - (c->in.len - c->head.head_len));
+        if (n <= 0)
+            return n < 0 ? (int)n : fail(c, SLSRT_EIO, "connection closed in the body");
+    }
+    c->body_len = want;
+    if (c->in.len - c->head.head_len > want)
+        c->head.close = 1;
+    return SLSRT_OK;
+}
+
+/* A body without length or chunks ends when the server closes (HTTP/1.0, Connection: close). */
+static int read_to_close(slsrt__rapi *c)
+{
+    for (;;) {
+        if (c->in.len - c->head.head_len > SLSRT__RAPI_MAX_BODY)
+            return fail(c, SLSRT_ETOOBIG, "response body over the size limit");
+        ssize_t n = read_more(c, 64 * 1024);
+        if (n < 0)
+            return (int)n;
+        if (n == 0)
+            break;
+    }
+    c->body_len = c->in.len - c->head.head_len;
+    return SLSRT_OK;
+}
+
 static int read_body(slsrt__rapi *c)
 {
-    char *start = c->in.data + c->head.head_len;
-    if (c->head.chunked) {
-        for (;;) {
-            size_t avail = c->in.len - c->head.head_len, used;
-            int rc = slsrt__http_dechunk(start, avail, SLSRT__RAPI_MAX_BODY, &c->body_len, &used);
-            if (rc == SLSRT_ETOOBIG)
-                return fail(c, SLSRT_ETOOBIG, "response body over the size limit");
-            if (rc < 0)
-                return fail(c, SLSRT_EPROTO, "malformed chunked body");
-            if (rc == 1)
-                break;
-            ssize_t n = read_more(c, 64 * 1024);
-            if (n <= 0)
-                return n < 0 ? (int)n : fail(c, SLSRT_EIO, "connection closed in a chunked body");
-            start = c->in.data + c->head.head_len;
-        }
-    } else {
-        size_t want = c->head.content_length > 0 ? (size_t)c->head.content_length : 0;
-        if (c->head.content_length > (long long)SLSRT__RAPI_MAX_BODY)
-            return fail(c, SLSRT_ETOOBIG, "response body over the size limit");
-        while (c->in.len - c->head.head_len < want) {
-            ssize_t n = read_more(c, want - (c->in.len - c->head.head_len));
-            if (n <= 0)
-                return n < 0 ? (int)n : fail(c, SLSRT_EIO, "connection closed in the body");
-        }
-        c->body_len = want;
-        start = c->in.data + c->head.head_len;
-        /* Bytes past the body would desynchronize the next response. */
-        if (c->in.len - c->head.head_len > want)
-            slsrt__rapi_close(c);
-    }
-    c->body = start;
+    const slsrt__http_head *h = &c->head;
+    int rc;
+    if (h->chunked)
+        rc = read_chunked(c);
+    else if (h->content_length >= 0)
+        rc = read_length(c, (size_t)h->content_length);
+    else if (h->status == 204 || h->status == 304)
+        rc = read_length(c, 0);
+    else if (h->close)
+        rc = read_to_close(c);
+    else
+        return fail(c, SLSRT_EPROTO, "response without Content-Length");
+    if (rc != SLSRT_OK)
+        return rc;
+    c->body = c->in.data + h->head_len;
     c->body[c->body_len] = '\0';
     return SLSRT_OK;
 }
 
-/* *got_bytes tells the caller whether the server answered anything at all. */
-static int read_response(slsrt__rapi *c, int *got_bytes)
+/*
+ * Read until a complete final head is in c->in, skipping 1xx interim
+ * answers.  *got_bytes tells the caller whether the server answered at all.
+ */
+static int read_head(slsrt__rapi *c, int *got_bytes)
 {
-    slsrt__buf_clear(&c->in);
-    *got_bytes = 0;
+    size_t seen = 0;
     for (;;) {
+        int rc = c->in.len ? slsrt__http_parse_head(c->in.data, c->in.len, seen, &c->head) : 0;
+        if (rc < 0)
+            return fail(c, SLSRT_EPROTO, "malformed HTTP response");
+        if (rc == 1 && c->head.status >= 200)
+            return SLSRT_OK;
+        if (rc == 1) { /* 100 Continue and the like: the final answer follows */
+            c->in.len -= c->head.head_len;
+            memmove(c->in.data, c->in.data + c->head.head_len, c->in.len);
+            seen = 0;
+            continue;
+        }
+        seen = c->in.len;
         ssize_t n = read_more(c, 16 * 1024);
         if (n < 0)
             return (int)n;
         if (n == 0)
-            return fail(c, SLSRT_EIO, "connection closed before a response");
+            return fail(c, SLSRT_EIO, *got_bytes ? "connection closed in the response head"
+                                                 : "connection closed before a response");
         *got_bytes = 1;
-        int rc = slsrt__http_parse_head(c->in.data, c->in.len, &c->head);
-        if (rc < 0)
-            return fail(c, SLSRT_EPROTO, "malformed HTTP response");
-        if (rc == 1)
-            break;
     }
-    if (c->head.content_length < 0 && !c->head.chunked)
-        return fail(c, SLSRT_EPROTO, "response without Content-Length");
-    int rc = read_body(c);
-    if (rc == SLSRT_ETOOBIG)
+}
+
+static int read_response(slsrt__rapi *c, int *got_bytes)
+{
+    /* The previous response is no longer needed: a large event's buffer goes back now. */
+    if (c->in.cap > SLSRT__RAPI_KEEP_BUFFER)
+        slsrt__buf_free(&c->in);
+    slsrt__buf_clear(&c->in);
+    *got_bytes = 0;
+    int rc = read_head(c, got_bytes);
+    if (rc == SLSRT_OK)
+        rc = read_body(c);
+    if (rc == SLSRT_ETOOBIG || (rc == SLSRT_OK && c->head.close))
         slsrt__rapi_close(c);
     return rc;
 }

@@ -14,6 +14,8 @@
 
 /* Largest payload read from the API; bigger ones are refused, not buffered. */
 #define SLSRT__RAPI_MAX_BODY (32u * 1024 * 1024)
+/* A receive buffer grown past this by a large event is freed before the next read. */
+#define SLSRT__RAPI_KEEP_BUFFER (256u * 1024)
 
 typedef struct slsrt__rapi {
     char endpoint[256]; /* host:port, also the Host header */
@@ -22,7 +24,7 @@ typedef struct slsrt__rapi {
     int fd;
     slsrt__buf out; /* the request head being built */
     slsrt__buf in;  /* the response as received */
-    slsrt__http_head head;
+    slsrt__http_head head; /* its names and values are offsets into `in` */
     char *body; /* points into `in`, NUL-terminated */
     size_t body_len;
     char error[320]; /* why the last call failed; no secrets ever */
@@ -41,7 +43,8 @@ int slsrt__rapi_header(slsrt__rapi *c, const char *name, const char *value);
 
 /*
  * Send the request with its body and read the whole response into c->head,
- * c->body.  idempotent: the request may be sent again on a fresh connection
+ * c->body (1xx interim answers skipped; the connection closed after a
+ * response that says Connection: close or is HTTP/1.0).  idempotent: the request may be sent again on a fresh connection
  * when the kept-alive one turns out dead before any reply byte arrives (only
  * /next is).  Returns SLSRT_OK, SLSRT_EIO (connection refused, reset, closed),
  * SLSRT_EPROTO (not HTTP), SLSRT_ETOOBIG (body over SLSRT__RAPI_MAX_BODY: the

@@ -72,8 +72,9 @@ struct slsrt_runtime {
     slsrt_deadline_fn deadline_hook;
     int deadline_margin_ms;
     struct slsrt__watchdog *watchdog;
-    /* _X_AMZN_TRACE_ID lives in this buffer, put into environ once. */
+    /* _X_AMZN_TRACE_ID lives in this buffer ("_X_AMZN_TRACE_ID=..."), put into environ. */
     char *trace_env;
+    size_t trace_env_cap;
     int trace_env_set;
     slsrt__worker *workers; /* max_concurrency of them; workers[0] runs on the main thread */
     struct slsrt_aws *aws;  /* created on first use (aws_client.c) */
@@ -116,7 +117,12 @@ enum step slsrt__stream_finish(slsrt__worker *w, int handler_rc);
 void slsrt__stream_free(struct slsrt_stream *s);
 
 /* invocation.c */
-int slsrt__invocation_from_head(slsrt_invocation *inv, const slsrt__http_head *head);
+/*
+ * Fill inv from a /next answer's head, parsed from buf (the pointers it
+ * keeps point into buf).  SLSRT_EPROTO without a usable request id; a bad
+ * deadline leaves a pending Runtime.InvalidDeadline error.
+ */
+int slsrt__invocation_from_head(slsrt_invocation *inv, const slsrt__http_head *head, const char *buf);
 void slsrt__invocation_reset(slsrt_invocation *inv);
 void slsrt__invocation_set_error(slsrt_invocation *inv, const char *type, const char *message);
 

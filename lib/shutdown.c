@@ -67,7 +67,7 @@ int slsrt__shutdown_register(slsrt_runtime *rt, const char *endpoint)
     if (rc == SLSRT_OK)
         rc = slsrt__rapi_send(&s->api, body, sizeof body - 1, 0);
     const char *id = rc == SLSRT_OK && s->api.head.status == 200
-                         ? slsrt__http_find(&s->api.head, "Lambda-Extension-Identifier")
+                         ? slsrt__http_find(&s->api.head, s->api.in.data, "Lambda-Extension-Identifier")
                          : NULL;
     if (!id || strlen(id) >= sizeof s->id) {
         slsrt__log(SLSRT_LOG_ERROR, "could not register the shutdown extension (%s); SIGTERM will not come",

@@ -10,6 +10,7 @@
  */
 #include "runtime_internal.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@
 
 /* Consecutive failed /next calls tolerated before giving up. */
 #define MAX_NEXT_FAILURES 3
+/* After an event this large, freed memory is returned to the system. */
+#define LARGE_EVENT (1024 * 1024)
 
 /* "response for <id>" and the like, for log lines. */
 static const char *post_name(slsrt__worker *w, const char *kind, char *buf, size_t n)
@@ -149,7 +152,10 @@ static void pause_ms(long ms)
  */
 static enum step next_invocation(slsrt__worker *w, int *failures)
 {
+    int was_large = w->inv.event_len > LARGE_EVENT;
     slsrt__invocation_reset(&w->inv);
+    if (was_large) /* give the pages of its buffers and parsed tree back to the system */
+        malloc_trim(0);
     int rc = slsrt__rapi_begin(&w->api, "GET", "/runtime/invocation/next");
     if (rc == SLSRT_OK)
         rc = slsrt__rapi_send(&w->api, NULL, 0, 1);
@@ -160,7 +166,7 @@ static enum step next_invocation(slsrt__worker *w, int *failures)
     if (w->api.reconnected)
         slsrt__log(SLSRT__LOG_WARN, "the Runtime API dropped the connection of /next; asked again on a new one");
     int status = rc == SLSRT_OK || rc == SLSRT_ETOOBIG ? w->api.head.status : 0;
-    if (status == 200 && slsrt__invocation_from_head(&w->inv, &w->api.head) == SLSRT_OK) {
+    if (status == 200 && slsrt__invocation_from_head(&w->inv, &w->api.head, w->api.in.data) == SLSRT_OK) {
         *failures = 0;
         if (rc == SLSRT_ETOOBIG)
             slsrt__invocation_set_error(&w->inv, "Runtime.EventTooLarge",

@@ -63,6 +63,16 @@ START_TEST(every_record_failing_is_still_well_formed)
 }
 END_TEST
 
+/* Identifiers come back byte for byte, control characters and quotes included. */
+START_TEST(identifiers_keep_every_character)
+{
+    const char *event = temp_file("{\"Records\":[{\"messageId\":\"id\\u0001\\u001f\\t\\\"x\",\"receiptHandle\":\"r\","
+                                  "\"eventSource\":\"aws:sqs\",\"eventSourceARN\":\"arn:aws:sqs:eu-west-1:1:q\","
+                                  "\"attributes\":{},\"messageAttributes\":{}}]}");
+    expect(BATCH, event, "", "{\"batchItemFailures\":[{\"itemIdentifier\":\"id\\u0001\\u001F\\t\\\"x\"}]}");
+}
+END_TEST
+
 START_TEST(malformed_records_are_reported_with_a_reason)
 {
     char *err, *out = answer(BATCH, "tests/events/sqs-batch.json", "", &err);
@@ -138,6 +148,7 @@ int main(void)
     tcase_add_test(tc, fifo_stops_at_the_first_failure);
     tcase_add_test(tc, every_record_failing_is_still_well_formed);
     tcase_add_test(tc, malformed_records_are_reported_with_a_reason);
+    tcase_add_test(tc, identifiers_keep_every_character);
     tcase_add_test(tc, what_cannot_be_reported_fails_the_whole_batch);
     tcase_add_test(tc, a_crash_on_one_record_still_answers);
     tcase_add_test(tc, sqs_batch_example);

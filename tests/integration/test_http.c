@@ -207,6 +207,33 @@ START_TEST(edge_cases)
     ck_assert_int_eq(json_integer_value(json_object_get(resp, "statusCode")), 400);
     json_decref(view), json_decref(resp);
 
+    /* %00 decodes to a NUL that would cut the path or a value short: 400,
+     * never a route for the shorter path (here /boom, which fails with 500) */
+    static const char *const nul_events[] = {
+        "{\"requestContext\":{\"elb\":{\"targetGroupArn\":\"arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/t/1\"}},"
+        "\"httpMethod\":\"GET\",\"path\":\"/boom%00.css\",\"headers\":{},\"body\":\"\",\"isBase64Encoded\":false}",
+        "{\"requestContext\":{\"elb\":{\"targetGroupArn\":\"arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/t/1\"}},"
+        "\"httpMethod\":\"GET\",\"path\":\"/users/7\",\"queryStringParameters\":{\"q\":\"a%00b\"},\"headers\":{},"
+        "\"body\":\"\",\"isBase64Encoded\":false}",
+    };
+    for (size_t i = 0; i < 2; i++) {
+        resp = invoke(ECHO, temp_file(nul_events[i]), &view);
+        ck_assert_int_eq(json_integer_value(json_object_get(resp, "statusCode")), 400);
+        ck_assert_ptr_nonnull(strstr(str(view, "detail"), "%00"));
+        json_decref(view), json_decref(resp);
+    }
+    e = v2_event("GET", "/users/a%00b");
+    resp = invoke(ECHO, event_file(e), &view);
+    ck_assert_int_eq(json_integer_value(json_object_get(resp, "statusCode")), 400);
+    json_decref(view), json_decref(resp);
+    /* "====" is not an empty base64 body */
+    e = v2_event("POST", "/x");
+    json_object_set_new(e, "body", json_string("===="));
+    json_object_set_new(e, "isBase64Encoded", json_true());
+    resp = invoke(ROUTES, event_file(e), &view);
+    ck_assert_int_eq(json_integer_value(json_object_get(resp, "statusCode")), 400);
+    json_decref(view), json_decref(resp);
+
     /* not HTTP, and not JSON: function errors */
     resp = invoke(ECHO, "tests/events/sqs-batch.json", NULL);
     ck_assert_str_eq(str(resp, "errorType"), "Function.NotHttpEvent");

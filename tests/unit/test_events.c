@@ -319,6 +319,12 @@ START_TEST(base64_vectors)
     ck_assert_int_eq(slsrt_base64_decode("Zm9v!", 5, out, sizeof out, &len), SLSRT_EINVAL);
     ck_assert_int_eq(slsrt_base64_decode("Zm9=v", 5, out, sizeof out, &len), SLSRT_EINVAL);
     ck_assert_int_eq(slsrt_base64_decode("Z", 1, out, sizeof out, &len), SLSRT_EINVAL);
+    /* Padding completes a quantum, one or two '=': nothing else passes as empty or short. */
+    static const char *const bad_padding[] = {"====", "=", "==", "Zg=", "Zm9v=", "Zm9vYg===", "Zm8==", "Zm9vYg=="
+                                              "=="};
+    for (size_t i = 0; i < sizeof bad_padding / sizeof bad_padding[0]; i++)
+        ck_assert_msg(slsrt_base64_decode(bad_padding[i], strlen(bad_padding[i]), out, sizeof out, &len) ==
+                          SLSRT_EINVAL, "accepted %s", bad_padding[i]);
     ck_assert_int_eq(slsrt_base64_decode("Zm9vYmFy", 8, out, 3, &len), SLSRT_ETOOBIG);
     ck_assert_uint_eq(len, 6);
 }

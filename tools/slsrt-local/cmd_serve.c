@@ -188,10 +188,14 @@ int cmd_serve(struct emu *e, int port)
     sem_init(&s.slots, 0, (unsigned)e->opt->concurrency);
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    /* poll(), not select(): descriptors above 1024 work; a client that
+     * sends nothing for idle_timeout_s is closed, so idle or half-sent
+     * requests cannot pile up and lock others out. */
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
         on_request, &s, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_CONNECTION_TIMEOUT, 0u, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)e->opt->idle_timeout_s, MHD_OPTION_CONNECTION_LIMIT, 4096u,
+        MHD_OPTION_THREAD_STACK_SIZE, (size_t)256 * 1024, MHD_OPTION_END);
     if (!d) {
         emu_log("slsrt-local: cannot listen on 127.0.0.1:%d", port);
         return 2;
@@ -205,8 +209,15 @@ int cmd_serve(struct emu *e, int port)
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
-    int sig;
-    sigwait(&set, &sig);
+    /* Between signals, notice a bootstrap that died while idle, so that no
+     * zombie stays and its long poll lets go. */
+    struct timespec tick = {0, 200 * 1000000L};
+    while (sigtimedwait(&set, NULL, &tick) < 0) {
+        pthread_mutex_lock(&e->mu);
+        if (e->pid && !e->inflight && sandbox_reap(e))
+            emu_note_idle_exit(e);
+        pthread_mutex_unlock(&e->mu);
+    }
     emu_log("slsrt-local: stopping");
     emu_shutdown(e); /* ends an invocation in flight before its thread is joined */
     MHD_stop_daemon(d);

@@ -40,6 +40,7 @@ struct options {
     int send_invocation_id, send_trace, trace_sampled, quiet;
     int rss_every; /* log the bootstrap's resident memory every N invocations */
     int graceful_stop_ms; /* SIGTERM and this long to exit on stop (for valgrind, coverage) */
+    int idle_timeout_s; /* serve: a client connection idle this long is closed */
     char **env;  /* extra KEY=VALUE pairs */
     size_t nenv;
     struct fault *faults;
@@ -118,6 +119,8 @@ void sandbox_describe_exit(int status, char *out, size_t n);
 void emu_invoke(struct emu *e, struct invocation *inv, const char *event, size_t len, int stream_fd);
 void emu_init(struct emu *e, const struct options *opt);
 void emu_shutdown(struct emu *e);
+/* The bootstrap was found dead with nothing in flight (mu held): log it, wake its poll. */
+void emu_note_idle_exit(struct emu *e);
 void invocation_free(struct invocation *inv);
 
 /* faults.c */

@@ -43,6 +43,14 @@ void emu_shutdown(struct emu *e)
     e->init_error = NULL;
 }
 
+void emu_note_idle_exit(struct emu *e)
+{
+    char how[96];
+    sandbox_describe_exit(e->exit_status, how, sizeof how);
+    emu_log("slsrt-local: the bootstrap exited between invocations (%s); the next invocation starts a new one", how);
+    pthread_cond_broadcast(&e->cv); /* its long poll gives up */
+}
+
 void invocation_free(struct invocation *inv)
 {
     free(inv->result);
@@ -162,6 +170,9 @@ void emu_invoke(struct emu *e, struct invocation *inv, const char *event, size_t
     }
 
     pthread_mutex_lock(&e->mu);
+    /* A bootstrap that died while idle is replaced, as Lambda re-initialises. */
+    if (e->pid && sandbox_reap(e))
+        emu_note_idle_exit(e);
     if (!e->pid && sandbox_spawn(e) != 0) {
         fail(inv, "Runtime.ExitError", error_doc("Runtime.ExitError", "cannot start the bootstrap: %s", strerror(errno)));
         pthread_mutex_unlock(&e->mu);

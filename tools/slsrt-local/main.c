@@ -8,6 +8,7 @@
 
 #include <getopt.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,8 @@ static void usage(FILE *out)
           "                        sets AWS_LAMBDA_MAX_CONCURRENCY; invoke runs the events\n"
           "                        N at a time, serve takes N requests at a time\n"
           "  --rss-every N         log the bootstrap's resident memory every N invocations\n"
+          "  --idle-timeout S      serve: close a client connection idle for S seconds\n"
+          "                        (default 60)\n"
           "  --graceful-stop MS    on stop, SIGTERM and MS to exit before SIGKILL (so valgrind\n"
           "                        or a coverage tool can write its report)\n"
           "  --quiet               no START/END/REPORT lines\n",
@@ -86,14 +89,14 @@ int main(int argc, char **argv)
     }
 
     struct options o = {.region = "us-east-1", .handler = "bootstrap", .memory_mb = 128, .timeout_s = 3, .concurrency = 1,
-                        .send_invocation_id = 1, .send_trace = 1};
+                        .send_invocation_id = 1, .send_trace = 1, .idle_timeout_s = 60};
     const char **events = calloc((size_t)argc, sizeof *events);
     o.env = calloc((size_t)argc, sizeof *o.env);
     o.faults = calloc((size_t)argc, sizeof *o.faults);
     size_t nevents = 0;
     int port = 9000, repeat = 1, status = 2;
     enum { O_EVENT = 1, O_REPEAT, O_PORT, O_TIMEOUT, O_MEMORY, O_NAME, O_REGION, O_HANDLER, O_ENV,
-           O_LOGFMT, O_LOGLVL, O_LAYER, O_CC, O_COGNITO, O_TENANT, O_SAMPLED, O_NOTRACE, O_NOINVID, O_FAULT, O_QUIET, O_CONCURRENCY, O_RSS, O_GRACEFUL };
+           O_LOGFMT, O_LOGLVL, O_LAYER, O_CC, O_COGNITO, O_TENANT, O_SAMPLED, O_NOTRACE, O_NOINVID, O_FAULT, O_QUIET, O_CONCURRENCY, O_RSS, O_GRACEFUL, O_IDLE };
     static const struct option longopts[] = {
         {"event", 1, 0, O_EVENT}, {"repeat", 1, 0, O_REPEAT}, {"port", 1, 0, O_PORT},
         {"timeout", 1, 0, O_TIMEOUT}, {"memory", 1, 0, O_MEMORY}, {"function-name", 1, 0, O_NAME},
@@ -101,7 +104,8 @@ int main(int argc, char **argv)
         {"log-format", 1, 0, O_LOGFMT}, {"log-level", 1, 0, O_LOGLVL}, {"layer", 1, 0, O_LAYER},
         {"client-context", 1, 0, O_CC}, {"cognito-identity", 1, 0, O_COGNITO}, {"tenant-id", 1, 0, O_TENANT},
         {"trace-sampled", 0, 0, O_SAMPLED}, {"no-trace-header", 0, 0, O_NOTRACE}, {"no-invocation-id", 0, 0, O_NOINVID}, {"fault", 1, 0, O_FAULT},
-        {"quiet", 0, 0, O_QUIET}, {"concurrency", 1, 0, O_CONCURRENCY}, {"rss-every", 1, 0, O_RSS}, {"graceful-stop", 1, 0, O_GRACEFUL}, {0, 0, 0, 0}};
+        {"quiet", 0, 0, O_QUIET}, {"concurrency", 1, 0, O_CONCURRENCY}, {"rss-every", 1, 0, O_RSS}, {"graceful-stop", 1, 0, O_GRACEFUL},
+        {"idle-timeout", 1, 0, O_IDLE}, {0, 0, 0, 0}};
     int c;
     optind = 2;
     while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
@@ -134,6 +138,7 @@ int main(int argc, char **argv)
         case O_CONCURRENCY: o.concurrency = atoi(optarg); break;
         case O_RSS: o.rss_every = atoi(optarg); break;
         case O_GRACEFUL: o.graceful_stop_ms = atoi(optarg); break;
+        case O_IDLE: o.idle_timeout_s = atoi(optarg); break;
         case O_FAULT:
             if (fault_parse(optarg, &o.faults[o.nfaults]) != 0) {
                 fprintf(stderr, "slsrt-local: bad --fault '%s' (CALL:ACTION[@N|@N+|@N-M])\n", optarg);
@@ -147,7 +152,8 @@ int main(int argc, char **argv)
     if (optind < argc && strcmp(argv[optind], "--") == 0)
         optind++;
     if (optind >= argc || (!serve && nevents == 0) || repeat < 1 || o.timeout_s <= 0 || o.memory_mb <= 0 ||
-        o.concurrency < 1 || o.concurrency > 64) {
+        o.concurrency < 1 || o.concurrency > 64 ||
+        o.idle_timeout_s < 1) {
         usage(stderr);
         goto out;
     }
@@ -163,6 +169,12 @@ int main(int argc, char **argv)
     if (serve)
         pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* serve holds a descriptor per client: take all the system allows. */
+    struct rlimit nofile;
+    if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+        nofile.rlim_cur = nofile.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &nofile);
+    }
 
     struct emu e;
     emu_init(&e, &o);

@@ -170,15 +170,18 @@ static enum MHD_Result serve_next(struct emu *e, struct MHD_Connection *c)
     if (!e->init_done_us)
         e->init_done_us = now_us();
     struct invocation *running = first_in(e, INV_RUNNING);
-    if (e->opt->concurrency == 1 && running)
+    if (e->opt->concurrency == 1 && running && running->generation == e->generation)
         violation(e, running, "/next was called before the running invocation was answered");
     if (inject(e, CALL_NEXT, c, &ret))
         return ret;
 
-    struct invocation *inv;
-    while (!e->stopping && !(inv = first_in(e, INV_QUEUED)))
+    /* This long poll belongs to the sandbox running now; if that one dies,
+     * the poll must not hand an invocation to a process that is gone. */
+    unsigned generation = e->generation;
+    struct invocation *inv = NULL;
+    while (!e->stopping && generation == e->generation && e->pid && !(inv = first_in(e, INV_QUEUED)))
         pthread_cond_wait(&e->cv, &e->mu);
-    if (e->stopping)
+    if (!inv || e->stopping || generation != e->generation)
         return MHD_NO;
 
     const struct options *o = e->opt;
@@ -467,7 +470,7 @@ int rapi_start(struct emu *e)
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = 0};
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     /* No MHD error log: closing a long-polling /next at shutdown is not an error. */
-    e->rapi = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, on_request, e, MHD_OPTION_SOCK_ADDR, &addr,
+    e->rapi = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL, on_request, e, MHD_OPTION_SOCK_ADDR, &addr,
                                MHD_OPTION_NOTIFY_COMPLETED, on_completed, e, MHD_OPTION_CONNECTION_TIMEOUT,
                                0u, MHD_OPTION_END);
     if (!e->rapi)
