@@ -199,13 +199,16 @@ START_TEST(edge_cases)
     ck_assert_str_eq(str(view, "body"), "");
     json_decref(view), json_decref(resp);
 
-    /* a base64 body that is not base64: 400, and the function goes on */
-    e = v2_event("POST", "/x");
-    json_object_set_new(e, "body", json_string("***"));
-    json_object_set_new(e, "isBase64Encoded", json_true());
-    resp = invoke(ROUTES, event_file(e), &view);
-    ck_assert_int_eq(json_integer_value(json_object_get(resp, "statusCode")), 400);
-    json_decref(view), json_decref(resp);
+    /* a base64 body that is not base64 ("====" is not an empty one): 400, and the function goes on */
+    static const char *const not_base64[] = {"***", "===="};
+    for (size_t i = 0; i < 2; i++) {
+        e = v2_event("POST", "/x");
+        json_object_set_new(e, "body", json_string(not_base64[i]));
+        json_object_set_new(e, "isBase64Encoded", json_true());
+        resp = invoke(ROUTES, event_file(e), &view);
+        ck_assert_int_eq(json_integer_value(json_object_get(resp, "statusCode")), 400);
+        json_decref(view), json_decref(resp);
+    }
 
     /* %00 decodes to a NUL that would cut the path or a value short: 400,
      * never a route for the shorter path (here /boom, which fails with 500) */
@@ -224,13 +227,6 @@ START_TEST(edge_cases)
     }
     e = v2_event("GET", "/users/a%00b");
     resp = invoke(ECHO, event_file(e), &view);
-    ck_assert_int_eq(json_integer_value(json_object_get(resp, "statusCode")), 400);
-    json_decref(view), json_decref(resp);
-    /* "====" is not an empty base64 body */
-    e = v2_event("POST", "/x");
-    json_object_set_new(e, "body", json_string("===="));
-    json_object_set_new(e, "isBase64Encoded", json_true());
-    resp = invoke(ROUTES, event_file(e), &view);
     ck_assert_int_eq(json_integer_value(json_object_get(resp, "statusCode")), 400);
     json_decref(view), json_decref(resp);
 
