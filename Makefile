@@ -35,7 +35,8 @@ JANSSON_LIBS := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 MHD_LIBS := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
-LIB_SRCS := $(wildcard lib/*.c)
+LIB_SRCS := $(wildcard lib/*/*.c)
+LIB_HEADERS := $(wildcard lib/*/*.h)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB_REAL := $(BUILD)/lib/libslsrt.so.$(VERSION)
 LIB_SONAME := libslsrt.so.$(MAJOR)
@@ -56,8 +57,7 @@ EXAMPLE_BINS := $(EXAMPLES:%=$(BUILD)/examples/%/bootstrap)
 
 TEST_FUNCS := $(notdir $(basename $(wildcard tests/functions/*.c)))
 TEST_FUNC_BINS := $(TEST_FUNCS:%=$(BUILD)/tests/functions/%/bootstrap)
-UNIT_TESTS := $(notdir $(basename $(wildcard tests/unit/test_*.c)))
-UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/*/test_*.c))
 INTEG_TESTS := $(filter-out test_posts_api,$(notdir $(basename $(wildcard tests/integration/test_*.c))))
 INTEG_BINS := $(INTEG_TESTS:%=$(BUILD)/tests/integration/%)
 TEST_SUPPORT := tests/support/harness.c
@@ -72,9 +72,9 @@ deps:
 # ---- the library ------------------------------------------------------
 lib: $(BUILD)/lib/libslsrt.so $(PC_FILE)
 
-$(BUILD)/obj/lib/%.o: lib/%.c $(wildcard lib/*.h include/slsrt/*.h) Makefile
+$(BUILD)/obj/lib/%.o: lib/%.c $(LIB_HEADERS) $(PUBLIC_HEADERS) Makefile
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -fPIC -fvisibility=hidden -DSLSRT_BUILDING -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -Ilib -fPIC -fvisibility=hidden -DSLSRT_BUILDING -c $< -o $@
 
 $(LIB_REAL): $(LIB_OBJS) lib/libslsrt.map
 	@mkdir -p $(@D)
@@ -169,7 +169,7 @@ $(BUILD)/tests/functions/%/bootstrap: tests/functions/%.c $(BUILD)/lib/libslsrt.
 	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -o $@ $< $(LDHARDEN) -rdynamic -L$(BUILD)/lib -lslsrt $(JANSSON_LIBS)
 
 # Unit tests link the library's objects statically to reach private parsers.
-$(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_INTERNAL) $(TEST_SUPPORT) $(PUBLIC_HEADERS) $(wildcard lib/*.h)
+$(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_INTERNAL) $(TEST_SUPPORT) $(PUBLIC_HEADERS) $(LIB_HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -Ilib -Itests/support -o $@ $< $(TEST_SUPPORT) $(LIB_INTERNAL) \
 	    $(LDHARDEN) $(CHECK_LIBS) $(JANSSON_LIBS) -lz -lm
@@ -211,9 +211,10 @@ check-tsan: tests
 	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" SLSRT_LOCAL=$(BUILD)/bin/slsrt-local BUILD=build/tsan \
 	    $(BUILD)/tests/integration/test_concurrency
 
-# Release gates on what ships: ABI, exports, glibc, hardening (scripts/check-*),
+# Release gates on what ships: layering, ABI, exports, glibc, hardening (scripts/check-*),
 # and a test that each gate refuses what it guards against.
 gates: all
+	@scripts/check-layers $(BUILD)/obj/lib
 	@scripts/check-exports $(BUILD)/lib/$(LIB_SONAME)
 	@scripts/check-abi $(BUILD)/lib/$(LIB_SONAME)
 	@scripts/check-glibc $(LIB_REAL) $(EXAMPLE_BINS)

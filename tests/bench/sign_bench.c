@@ -10,8 +10,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "crypto.h"
-#include "sigv4.h"
+#include "aws/crypto.h"
+#include "aws/sigv4.h"
 
 static const char body[] = "{\"TableName\":\"orders\",\"Key\":{\"id\":{\"S\":\"o-1\"}}}";
 static const slsrt__kv headers[] = {{"Content-Type", "application/x-amz-json-1.0"},

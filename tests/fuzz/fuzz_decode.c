@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base64.h"
+#include "util/base64.h"
 #include <slsrt/events.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http_reader.h"
+#include "core/http_reader.h"
 #include <slsrt/common.h>
 
 struct result {

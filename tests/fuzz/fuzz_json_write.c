@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "json_write.h"
+#include "util/json_write.h"
 #include <slsrt/common.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

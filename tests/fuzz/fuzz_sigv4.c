@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sigv4.h"
+#include "aws/sigv4.h"
 
 static char *next_line(char **s)
 {

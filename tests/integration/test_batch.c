@@ -20,8 +20,7 @@ static char *answer(const char *bootstrap, const char *event, const char *fail, 
     snprintf(env, sizeof env, "BATCH_FAIL=%s", fail);
     struct run r;
     const char *args[] = {"invoke", "--env", env, "--event", event, "--", bootstrap, NULL};
-    run_local(args, 20, &r);
-    ck_assert_int_eq(r.status, 0);
+    local_ok(args, &r);
     char *nl = strchr(r.out, '\n');
     if (nl)
         *nl = '\0';
@@ -100,8 +99,7 @@ START_TEST(a_crash_on_one_record_still_answers)
     struct run r;
     const char *args[] = {"invoke", "--env", "BATCH_CRASH=m-2", "--event", "tests/events/sqs-batch.json", "--event",
                           "tests/events/sqs-fifo.json", "--", BATCH, NULL};
-    run_local(args, 20, &r);
-    ck_assert_int_eq(r.status, 0);
+    local_ok(args, &r);
     const char *want = "{\"batchItemFailures\":[{\"itemIdentifier\":\"m-2\"},{\"itemIdentifier\":\"m-3\"},"
                        "{\"itemIdentifier\":\"m-4\"},{\"itemIdentifier\":\"m-5\"}]}\n"
                        "{\"batchItemFailures\":[]}\n";

@@ -66,8 +66,7 @@ START_TEST(timeout_kills_and_restarts)
     struct run r;
     const char *args[] = {"invoke", "--timeout", "0.5", "--event", temp_file("{\"action\":\"sleep\",\"ms\":5000}"),
                           "--event", temp_file("{\"v\":2}"), "--", PROBE, NULL};
-    run_local(args, 20, &r);
-    ck_assert_int_eq(r.status, 0);
+    local_ok(args, &r);
     json_t *a = json_line(r.out, 0), *b = json_line(r.out, 1);
     ck_assert_str_eq(str(a, "errorType"), "Sandbox.Timedout");
     ck_assert_ptr_nonnull(strstr(str(a, "errorMessage"), "Task timed out after 0.50 seconds"));
@@ -83,8 +82,7 @@ START_TEST(exit_mid_invocation_is_reported_and_restarted)
     struct run r;
     const char *args[] = {"invoke", "--event", temp_file("{\"action\":\"exit\",\"code\":4}"), "--event",
                           temp_file("{\"v\":2}"), "--", PROBE, NULL};
-    run_local(args, 20, &r);
-    ck_assert_int_eq(r.status, 0);
+    local_ok(args, &r);
     json_t *a = json_line(r.out, 0), *b = json_line(r.out, 1);
     ck_assert_str_eq(str(a, "errorType"), "Runtime.ExitError");
     ck_assert_ptr_nonnull(strstr(str(a, "errorMessage"), "Runtime exited with error: exit status 4"));
@@ -131,8 +129,7 @@ START_TEST(repeat_and_usage_errors)
 {
     struct run r;
     const char *args[] = {"invoke", "--quiet", "--repeat", "5", "--event", temp_file("{\"n\":1}"), "--", PROBE, NULL};
-    run_local(args, 20, &r);
-    ck_assert_int_eq(r.status, 0);
+    local_ok(args, &r);
     ck_assert_str_eq(r.out, "{\"n\":1}\n{\"n\":1}\n{\"n\":1}\n{\"n\":1}\n{\"n\":1}\n");
     ck_assert_int_eq(count_lines(r.err, "REPORT"), 0);
     run_free(&r);

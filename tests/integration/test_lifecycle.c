@@ -20,8 +20,7 @@ START_TEST(sigterm_runs_the_shutdown_hook)
     snprintf(env, sizeof env, "PROBE_SHUTDOWN_FILE=%s", path);
     struct run r;
     const char *args[] = {"invoke", "--env", env, "--event", temp_file("{\"v\":1}"), "--", PROBE, NULL};
-    run_local(args, 20, &r);
-    ck_assert_int_eq(r.status, 0);
+    local_ok(args, &r);
     ck_assert_str_eq(r.out, "{\"v\":1}\n");
     ck_assert_ptr_nonnull(strstr(r.err, "extension 'slsrt-graceful-shutdown' registered"));
     ck_assert_ptr_nonnull(strstr(r.err, "SIGTERM to the bootstrap"));
@@ -42,8 +41,7 @@ START_TEST(no_extension_no_sigterm)
 {
     struct run r;
     const char *args[] = {"invoke", "--event", temp_file("{}"), "--", PROBE, NULL};
-    run_local(args, 20, &r);
-    ck_assert_int_eq(r.status, 0);
+    local_ok(args, &r);
     ck_assert_ptr_null(strstr(r.err, "registered"));
     ck_assert_ptr_null(strstr(r.err, "SIGTERM"));
     run_free(&r);
@@ -56,8 +54,7 @@ START_TEST(the_deadline_hook_runs_before_the_timeout)
     const char *args[] = {"invoke", "--timeout", "1", "--env", "PROBE_DEADLINE_MS=400", "--log-format", "JSON",
                           "--event", temp_file("{\"action\":\"sleep\",\"ms\":3000}"), "--event",
                           temp_file("{\"action\":\"sleep\",\"ms\":10}"), "--", PROBE, NULL};
-    run_local(args, 20, &r);
-    ck_assert_int_eq(r.status, 0);
+    local_ok(args, &r);
     ck_assert_ptr_nonnull(strstr(r.out, "Sandbox.Timedout"));
     ck_assert_int_eq(count_lines(r.err, "deadline near for"), 1); /* not for the quick second one */
     const char *line = strstr(r.err, "{\"timestamp\"");

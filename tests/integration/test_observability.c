@@ -173,8 +173,7 @@ START_TEST(sampled_spans_reach_the_daemon_linked_to_the_trace)
     daemon_start();
     struct run r;
     const char *args[] = {"invoke", "--trace-sampled", "--env", daemon_env, "--event", ORDER, "--", TRACED, NULL};
-    run_local(args, 20, &r);
-    ck_assert_int_eq(r.status, 0);
+    local_ok(args, &r);
     json_t *docs = daemon_documents();
     ck_assert_int_eq(json_array_size(docs), 2);
 
@@ -208,8 +207,7 @@ START_TEST(unsampled_spans_are_not_sent)
     daemon_start();
     struct run r;
     const char *args[] = {"invoke", "--env", daemon_env, "--event", ORDER, "--", TRACED, NULL};
-    run_local(args, 20, &r);
-    ck_assert_int_eq(r.status, 0);
+    local_ok(args, &r);
     json_t *docs = daemon_documents();
     ck_assert_int_eq(json_array_size(docs), 0);
     json_decref(docs);
@@ -244,8 +242,7 @@ START_TEST(every_json_log_line_carries_the_required_keys)
     struct run r;
     const char *args[] = {"invoke", "--log-format", "JSON", "--event", ORDER, "--event",
                           "examples/traced/events/bad-order.json", "--event", ORDER, "--", TRACED, NULL};
-    run_local(args, 20, &r);
-    ck_assert_int_eq(r.status, 0);
+    local_ok(args, &r);
     struct lines l = classify(r.err);
     ck_assert_int_eq(json_array_size(l.logs), 3); /* two "processing order", one runtime error line */
     size_t i;
@@ -312,8 +309,7 @@ START_TEST(emf_splits_at_100_metrics_and_100_values)
     struct run r;
     const char *args[] = {"invoke", "--event", temp_file("{\"action\":\"metrics\",\"count\":150,\"values\":250}"),
                           "--", PROBE, NULL};
-    run_local(args, 20, &r);
-    ck_assert_int_eq(r.status, 0);
+    local_ok(args, &r);
     /* every refused call said so */
     json_t *resp = json_line(r.out, 0);
     const char *key;

@@ -21,8 +21,7 @@ START_TEST(hello_answers_its_events)
     struct run r;
     const char *args[] = {"invoke", "--event", "examples/hello/events/ada.json", "--event",
                           "examples/hello/events/nobody.json", "--", HELLO, NULL};
-    run_local(args, 20, &r);
-    ck_assert_int_eq(r.status, 0);
+    local_ok(args, &r);
     json_t *a = json_line(r.out, 0), *b = json_line(r.out, 1);
     ck_assert_ptr_nonnull(a);
     ck_assert_str_eq(str(a, "message"), "Hello, Ada!");
@@ -47,10 +46,7 @@ START_TEST(context_exposes_every_header_and_setting)
                           "--client-context", "{\"custom\":{\"k\":\"v\"}}", "--cognito-identity",
                           "{\"cognitoIdentityId\":\"id-1\"}", "--tenant-id", "tenant-42", "--", PROBE, NULL};
     long long before = (long long)time(NULL) * 1000;
-    run_local(args, 20, &r);
-    ck_assert_int_eq(r.status, 0);
-    json_t *c = json_line(r.out, 0);
-    ck_assert_ptr_nonnull(c);
+    json_t *c = local_json(args, &r);
     ck_assert_int_eq(strlen(str(c, "requestId")), 36);
     long long deadline = json_integer_value(json_object_get(c, "deadlineMs"));
     ck_assert(deadline >= before + 6000 && deadline <= before + 9000);
@@ -82,8 +78,7 @@ START_TEST(trace_id_changes_per_invocation)
     struct run r;
     const char *e = temp_file("{\"action\":\"context\"}");
     const char *args[] = {"invoke", "--event", e, "--event", e, "--", PROBE, NULL};
-    run_local(args, 20, &r);
-    ck_assert_int_eq(r.status, 0);
+    local_ok(args, &r);
     json_t *a = json_line(r.out, 0), *b = json_line(r.out, 1);
     ck_assert_str_ne(str(a, "traceEnv"), str(b, "traceEnv"));
     ck_assert_str_eq(str(b, "traceEnv"), str(b, "traceId"));
@@ -137,8 +132,7 @@ START_TEST(malformed_event_is_a_function_error_and_the_loop_goes_on)
     struct run r;
     const char *args[] = {"invoke", "--event", temp_file("{\"name\": oops"), "--event",
                           "examples/hello/events/ada.json", "--", HELLO, NULL};
-    run_local(args, 20, &r);
-    ck_assert_int_eq(r.status, 0);
+    local_ok(args, &r);
     json_t *a = json_line(r.out, 0), *b = json_line(r.out, 1);
     ck_assert_str_eq(str(a, "errorType"), "Runtime.InvalidEventJSON");
     ck_assert_ptr_nonnull(strstr(str(a, "errorMessage"), "line 1"));
@@ -155,8 +149,7 @@ START_TEST(response_kinds)
     const char *args[] = {"invoke", "--event", temp_file("{\"action\":\"raw\"}"), "--event", temp_file("{\"action\":\"nothing\"}"),
                           "--event", temp_file("{\"action\":\"bad-content-type\"}"), "--event", temp_file("[1,2,3]"), "--", PROBE,
                           NULL};
-    run_local(args, 20, &r);
-    ck_assert_int_eq(r.status, 0);
+    local_ok(args, &r);
     ck_assert_str_eq(r.out, "raw bytes\nnull\n{\"rc\":-1}\n[1,2,3]\n");
     run_free(&r);
 }
@@ -184,8 +177,7 @@ START_TEST(init_failure_goes_to_init_error_then_exits)
 {
     struct run r;
     const char *args[] = {"invoke", "--event", temp_file("{}"), "--event", temp_file("{}"), "--env", "PROBE_INIT=fail", "--", PROBE, NULL};
-    run_local(args, 20, &r);
-    ck_assert_int_eq(r.status, 0);
+    local_ok(args, &r);
     json_t *a = json_line(r.out, 0), *b = json_line(r.out, 1);
     ck_assert_str_eq(str(a, "errorType"), "Function.ConfigMissing");
     ck_assert_str_eq(str(a, "errorMessage"), "PROBE_INIT asked init to fail");

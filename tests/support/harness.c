@@ -212,6 +212,22 @@ void run_local(const char *const *args, double timeout_s, struct run *r)
     run_cmd(argv, NULL, valgrind ? timeout_s * 4 : timeout_s, r);
 }
 
+void local_ok(const char *const *args, struct run *r)
+{
+    run_local(args, 20, r);
+    size_t n = strlen(r->err);
+    ck_assert_msg(r->status == 0, "slsrt-local exited with %d; its stderr ends:\n%s", r->status,
+                  r->err + (n > 2000 ? n - 2000 : 0));
+}
+
+json_t *local_json(const char *const *args, struct run *r)
+{
+    local_ok(args, r);
+    json_t *line = json_line(r->out, 0);
+    ck_assert_msg(line != NULL, "the first answer is not JSON: %.300s", r->out);
+    return line;
+}
+
 void run_free(struct run *r)
 {
     free(r->out);

@@ -35,6 +35,15 @@ void run_cmd(const char *const *argv, const char *const *env, double timeout_s, 
 /* slsrt-local with args (NULL-terminated), e.g. {"invoke", "--event", f, "--", bootstrap, NULL}. */
 void run_local(const char *const *args, double timeout_s, struct run *r);
 void run_free(struct run *r);
+/*
+ * The shape most tests share: slsrt-local with args (20 s at most), which
+ * must exit 0, or the test fails showing the end of its stderr.  r keeps the
+ * outputs for the test's own checks (run_free() it).
+ */
+void local_ok(const char *const *args, struct run *r);
+/* local_ok(), then the first answer (stdout's line 0) as JSON, which must
+ * parse.  New reference. */
+json_t *local_json(const char *const *args, struct run *r);
 /* Append the SLSRT_WRAP command's words (e.g. qemu) to argv[0..n); returns the new n. */
 size_t wrap_command(const char **argv, size_t n);
 

@@ -20,7 +20,7 @@
 
 #include <jansson.h>
 
-#include "sigv4.h"
+#include "aws/sigv4.h"
 
 static const char *str(json_t *req, const char *key, const char *fallback)
 {

@@ -1,0 +1,131 @@
+/*
+ * test_json_write.c - the response serializer writes exactly what
+ * json_dumps(JSON_COMPACT | JSON_ENCODE_ANY) writes: hand-picked values,
+ * and every sample event in ../shared/fixtures/events when present.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "util/json_write.h"
+#include <slsrt/common.h>
+
+/*
+ * Ours reads back equal to the value and, written again by jansson, gives
+ * jansson's own text: every byte the same but for how reals are spelled.
+ */
+static void same_as_jansson(json_t *v, const char *what)
+{
+    slsrt__buf b = {0};
+    ck_assert_int_eq(slsrt__json_write(&b, v), SLSRT_OK);
+    json_t *back = json_loads(b.data, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+    ck_assert_msg(back && json_equal(back, v), "%s: ours does not read back: %s", what, b.data);
+    char *want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY), *again = json_dumps(back, JSON_COMPACT | JSON_ENCODE_ANY);
+    ck_assert_msg(strcmp(again, want) == 0, "%s:\n ours: %s\n jansson: %s", what, b.data, want);
+    if (!strpbrk(want, ".eE")) /* no reals: the very same text */
+        ck_assert_msg(strcmp(b.data, want) == 0, "%s:\n ours: %s\n jansson: %s", what, b.data, want);
+    free(want), free(again);
+    json_decref(back);
+    slsrt__buf_free(&b);
+}
+
+START_TEST(reals_are_shortest)
+{
+    static const struct { double d; const char *text; } reals[] = {
+        {0.1, "0.1"}, {21.0, "21.0"}, {1e300, "1e300"}, {1e-7, "1e-7"}, {0.30000000000000004, "0.30000000000000004"},
+        {-2.5, "-2.5"}, {123456789.125, "123456789.125"},
+    };
+    for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++) {
+        slsrt__buf b = {0};
+        json_t *v = json_real(reals[i].d);
+        slsrt__json_write(&b, v);
+        ck_assert_str_eq(b.data, reals[i].text);
+        json_decref(v);
+        slsrt__buf_free(&b);
+    }
+}
+END_TEST
+
+START_TEST(values)
+{
+    static const char *const docs[] = {
+        "{}", "[]", "null", "true", "false", "0", "-9223372036854775808", "9223372036854775807",
+        "1.5", "1e300", "1e-7", "-2.5e-300", "123456789012345678901234567890.0", "-0.0", "3.0", "0.1", "\"\"", "\"plain\"",
+        "\"quote \\\" backslash \\\\ slash / controls \\b\\f\\n\\r\\t \\u0001 \\u001f del \\u007f\"",
+        "\"unicode: \\u00e9 \\u4e2d \\ud83d\\ude00\"",
+        "{\"b\":1,\"a\":[1,2,{\"c\":null}],\"\":\"empty key\",\"k\\\"q\":true}",
+        "[[[[[[[[[[]]]]]]]]]]",
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        json_error_t err;
+        json_t *v = json_loads(docs[i], JSON_DECODE_ANY, &err);
+        ck_assert_msg(v != NULL, "%s: %s", docs[i], err.text);
+        same_as_jansson(v, docs[i]);
+        json_decref(v);
+    }
+    json_t *nul = json_stringn("a\0b", 3);
+    same_as_jansson(nul, "embedded NUL");
+    json_decref(nul);
+}
+END_TEST
+
+START_TEST(cycles_are_refused)
+{
+    json_t *a = json_array();
+    json_t *inner = a;
+    for (int i = 0; i < 3000; i++) {
+        json_t *next = json_array();
+        json_array_append_new(inner, next);
+        inner = next;
+    }
+    slsrt__buf b = {0};
+    ck_assert_int_eq(slsrt__json_write(&b, a), SLSRT_EINVAL);
+    ck_assert_int_eq(slsrt__json_write(&b, NULL), SLSRT_EINVAL);
+    slsrt__buf_free(&b);
+    json_decref(a);
+}
+END_TEST
+
+START_TEST(fixture_events)
+{
+    const char *fx = fixtures_dir();
+    if (!fx) {
+        printf("fixture_events: skipped (no ../shared/fixtures)\n");
+        return;
+    }
+    char dir[1100];
+    snprintf(dir, sizeof dir, "%s/events", fx);
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (!strstr(e->d_name, ".json"))
+            continue;
+        char path[2400];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        json_t *v = json_load_file(path, JSON_DECODE_ANY, NULL);
+        if (!v)
+            continue; /* a sample that is not JSON is not this test's business */
+        same_as_jansson(v, e->d_name);
+        json_decref(v);
+        n++;
+    }
+    closedir(d);
+    ck_assert_int_gt(n, 50);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("json_write");
+    TCase *tc = tcase_create("json_write");
+    tcase_add_test(tc, values);
+    tcase_add_test(tc, cycles_are_refused);
+    tcase_add_test(tc, reals_are_shortest);
+    tcase_add_test(tc, fixture_events);
+    suite_add_tcase(s, tc);
+    return run_suite(s);
+}
