@@ -12,19 +12,44 @@
  *                else the container endpoint AWS_CONTAINER_CREDENTIALS_FULL_URI
  *                (or _RELATIVE_URI) with AWS_CONTAINER_AUTHORIZATION_TOKEN
  *                (or _TOKEN_FILE), as after a SnapStart restore.  Those are
- *                refreshed five minutes before their Expiration, once for
- *                all threads, and again when a service says they expired.
+ *                refreshed five minutes before their Expiration by one
+ *                thread while the others sign with the current ones, and
+ *                again when a service says they expired; a failed refresh
+ *                backs off (1 s doubling to 60 s); a call waits for a first
+ *                fetch no longer than its deadline allows (5 s at most).
+ *                Over plain http the endpoint must be loopback or the
+ *                ECS/EKS agent (169.254.170.2, 169.254.170.23, fd00:ec2::23).
  *   endpoints    https://<service>.<region>.amazonaws.com, or
  *                AWS_ENDPOINT_URL_<SERVICE> / AWS_ENDPOINT_URL (local tests)
- *   attempts     AWS_MAX_ATTEMPTS (default 3): throttling, 5xx and broken
- *                connections are retried with jittered exponential backoff,
- *                never past the invocation's deadline
+ *   attempts     AWS_MAX_ATTEMPTS (default 3, at most 10): throttling, 429,
+ *                5xx, expired credentials (refetched first) and broken
+ *                connections (a response cut short mid-body too) are
+ *                retried with jittered exponential backoff, or after the
+ *                Retry-After a 429 or 503 names, never past the
+ *                invocation's deadline.  An attempt the deadline cuts short
+ *                is Slsrt.DeadlineExceeded.
  *   CA bundle    SSL_CERT_FILE, else /etc/pki/tls/certs/ca-bundle.crt
  *                (Amazon Linux) or /etc/ssl/certs/ca-certificates.crt
  *
+ * What is signed is what is sent: libcurl sends the path as computed (no
+ * dot segments resolved, no re-encoding), every header with its value (an
+ * empty one too), the body with any method (a GET with a body).  Paths:
+ *   S3 and its family (s3, s3-object-lambda, s3-outposts, s3express)
+ *   decode the key and encode it again strictly, keeping "." and ".."
+ *   segments: "/b/year=2024/a b.json" written raw, in lower- or upper-case
+ *   escapes, is the same key, sent as "/b/year%3D2024/a%20b.json".
+ *   Other services get "." and ".." resolved and any byte a URL path cannot
+ *   hold raw percent-encoded; what is already encoded stays as it is.
+ *   A path in AWS_ENDPOINT_URL ("http://host/prefix") is kept in front.
+ *
+ * Responses: a body over the client's cap (64 MiB unless
+ * slsrt_aws_set_max_response says otherwise) fails with
+ * Slsrt.ResponseTooLarge.
+ *
  * Secrets: credentials are kept in memory excluded from core dumps and are
  * wiped after each use; no log line or error message of slsrt holds a
- * credential, a signature or an Authorization header.
+ * credential, a signature or an Authorization header — an error a service
+ * sends back is scrubbed of them first, even when it echoes the request.
  *
  * Environment references: before the init hook runs, every environment
  * variable whose value reads "ssm:<parameter name>" or
@@ -106,7 +131,11 @@ SLSRT_API slsrt_aws_response *slsrt_aws_send(slsrt_aws *aws, const slsrt_aws_req
  * A JSON-protocol call (DynamoDB, SSM, Secrets Manager, SQS, Kinesis,
  * EventBridge, Step Functions, CloudWatch Logs, ...): POST / with
  * X-Amz-Target `target` (e.g. "DynamoDB_20120810.GetItem") and the JSON 1.0
- * or 1.1 content type the service speaks.  input is borrowed (NULL is {}).
+ * or 1.1 content type the service speaks (1.0 for the 31 signing names the
+ * SDKs' models give it: dynamodb, sqs, states, swf, timestream, cassandra,
+ * qldb, aoss, cloudcontrolapi, verifiedpermissions, ...; 1.1 otherwise: for
+ * a service missing from that list, send with slsrt_aws_send and your own
+ * Content-Type).  input is borrowed (NULL is {}).
  * The result is slsrt_aws_response_json(); errors are parsed into
  * slsrt_aws_response_error_type() and _message().
  */
@@ -130,7 +159,8 @@ SLSRT_API json_t *slsrt_aws_response_json(slsrt_aws_response *res);
  * "Slsrt.NoCredentials", "Slsrt.NoRegion", "Slsrt.Network",
  * "Slsrt.DeadlineExceeded", "Slsrt.Unavailable" (libcurl or libcrypto
  * missing), "Slsrt.HttpError" (an error status with no code in the body),
- * "Slsrt.InvalidRequest" (a bad target or endpoint), "Slsrt.NoMemory".
+ * "Slsrt.InvalidRequest" (a bad target or endpoint), "Slsrt.ResponseTooLarge"
+ * (over slsrt_aws_set_max_response), "Slsrt.NoMemory".
  */
 SLSRT_API const char *slsrt_aws_response_error_type(const slsrt_aws_response *res);
 /* The error message (borrowed), NULL when ok. Never holds a credential. */
@@ -154,6 +184,31 @@ typedef struct slsrt_aws_error {
 
 SLSRT_API char *slsrt_aws_presign(slsrt_aws *aws, const char *method, const char *service, const char *target,
                                   long expires_s, slsrt_aws_error *error);
+
+/*
+ * A request signed for an HTTP client of the caller's own (since 1.7): the
+ * URL to send it to and the headers to send with it, exactly as signed.
+ * Send the URL's path and query byte for byte (no normalizing, no
+ * re-encoding), every header (an empty value too: "Name:"), and the
+ * request's body.  Signatures are good for 15 minutes.  New
+ * (slsrt_aws_signed_free, which wipes it: it holds the Authorization header
+ * and the session token); NULL with *error filled (error may be NULL) when
+ * there are no credentials or an argument is bad.
+ */
+typedef struct slsrt_aws_signed slsrt_aws_signed;
+SLSRT_API slsrt_aws_signed *slsrt_aws_sign_headers(slsrt_aws *aws, const slsrt_aws_request *req,
+                                                   slsrt_aws_error *error);
+/* The URL (borrowed). */
+SLSRT_API const char *slsrt_aws_signed_url(const slsrt_aws_signed *s);
+/* The headers to send, in order (borrowed): Host, X-Amz-Date, Authorization, ... */
+SLSRT_API size_t slsrt_aws_signed_header_count(const slsrt_aws_signed *s);
+SLSRT_API const char *slsrt_aws_signed_header_name(const slsrt_aws_signed *s, size_t i);
+SLSRT_API const char *slsrt_aws_signed_header_value(const slsrt_aws_signed *s, size_t i);
+SLSRT_API void slsrt_aws_signed_free(slsrt_aws_signed *s);
+
+/* The largest response body the client accepts, in bytes (since 1.7);
+ * 0 restores the default, 64 MiB.  Over it: Slsrt.ResponseTooLarge. */
+SLSRT_API void slsrt_aws_set_max_response(slsrt_aws *aws, size_t bytes);
 
 /* ---- configuration ------------------------------------------------------ */
 

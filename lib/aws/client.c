@@ -31,6 +31,7 @@ slsrt__aws_shared *slsrt__aws_shared_new(void)
     if (s->max_attempts > 10)
         s->max_attempts = 10;
     s->cache_ttl_s = DEFAULT_CACHE_TTL_S;
+    s->max_response = SLSRT__AWS_MAX_RESPONSE;
     s->creds = slsrt__creds_store_new();
     pthread_mutex_init(&s->pool_lock, NULL);
     pthread_mutex_init(&s->cache_lock, NULL);
@@ -173,4 +174,10 @@ char *slsrt__aws_endpoint(const slsrt_aws *aws, const char *service)
     if (asprintf(&out, "https://%s.%s.%s", service, region, domain) < 0)
         return NULL;
     return out;
+}
+
+void slsrt_aws_set_max_response(slsrt_aws *aws, size_t bytes)
+{
+    if (aws)
+        aws->shared->max_response = bytes ? bytes : SLSRT__AWS_MAX_RESPONSE;
 }

@@ -7,10 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The services on JSON 1.0; the others speak 1.1. */
+/*
+ * The signing names whose JSON-protocol models are version 1.0 (from the
+ * AWS SDKs' service models; "ses" is Mail Manager's); the others speak 1.1.
+ */
 static const char *content_type(const char *service)
 {
-    static const char *const v10[] = {"dynamodb", "sqs", "states", "swf", "timestream"};
+    static const char *const v10[] = {
+        "aoss", "apprunner", "b2bi", "backup-gateway", "cassandra", "cloudcontrolapi", "codeconnections",
+        "codestar-connections", "compute-optimizer", "cost-optimization-hub", "dynamodb", "freetier", "healthlake",
+        "iotfleetwise", "kendra-ranking", "lookoutequipment", "network-firewall", "payment-cryptography", "pcs",
+        "proton", "qldb", "route53-recovery-cluster", "ses", "sms-voice", "sqs", "states", "swf", "timestream",
+        "timestream-influxdb", "verifiedpermissions", "voiceid",
+    };
     for (size_t i = 0; i < sizeof v10 / sizeof *v10; i++)
         if (!strcmp(service, v10[i]))
             return "application/x-amz-json-1.0";

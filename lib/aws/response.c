@@ -153,6 +153,68 @@ void slsrt__aws_response_parse_error(slsrt_aws_response *res)
     }
 }
 
+/* ---- what must never be shown -------------------------------------------------- */
+
+/* After these, a value runs to the next delimiter: it is a credential. */
+static const char *const secret_markers[] = {"Credential=", "Signature=", "X-Amz-Security-Token=",
+                                             "X-Amz-Signature=", "X-Amz-Credential=", "SessionToken=",
+                                             "SecretAccessKey=", "Token="};
+#define REDACTED "[redacted]"
+
+static size_t secret_at(const char *p, const slsrt__creds *c)
+{
+    const char *values[] = {c ? c->token : "", c ? c->secret_key : "", c ? c->access_key : ""};
+    for (size_t i = 0; i < 3; i++) {
+        size_t n = strlen(values[i]);
+        if (n >= 8 && !strncmp(p, values[i], n))
+            return n;
+    }
+    return 0;
+}
+
+static char *scrubbed(const char *text, const slsrt__creds *c)
+{
+    slsrt__buf out = {0};
+    int rc = 0;
+    for (const char *p = text; *p;) {
+        size_t n = secret_at(p, c);
+        if (n) {
+            rc |= slsrt__buf_append_str(&out, REDACTED);
+            p += n;
+            continue;
+        }
+        size_t m = 0;
+        for (size_t i = 0; i < sizeof secret_markers / sizeof *secret_markers && !m; i++)
+            if (!strncasecmp(p, secret_markers[i], strlen(secret_markers[i])))
+                m = strlen(secret_markers[i]);
+        if (m) {
+            rc |= slsrt__buf_append(&out, p, m);
+            rc |= slsrt__buf_append_str(&out, REDACTED);
+            p += m;
+            p += strcspn(p, ", &;\"'<>\r\n\t");
+            continue;
+        }
+        rc |= slsrt__buf_append(&out, p++, 1);
+    }
+    if (rc) {
+        slsrt__buf_free(&out);
+        return strdup(REDACTED);
+    }
+    return out.data ? out.data : strdup("");
+}
+
+void slsrt__aws_response_scrub(slsrt_aws_response *res, const slsrt__creds *creds)
+{
+    char **fields[] = {&res->error_type, &res->error_message};
+    for (size_t i = 0; i < 2; i++) {
+        if (!*fields[i])
+            continue;
+        char *clean = scrubbed(*fields[i], creds);
+        free(*fields[i]);
+        *fields[i] = clean;
+    }
+}
+
 void slsrt__aws_error_set(slsrt_aws_error *err, int status, const char *type, const char *fmt, ...)
 {
     if (!err)

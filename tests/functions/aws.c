@@ -3,7 +3,8 @@
  * through slsrt_invocation_aws().  The event names the call:
  *   {"op": "parameter", "name": "/app/table"}
  *   {"op": "secret", "id": "prod/db#password"}
- *   {"op": "get_item" | "put_item", "table": "t", "id": "o-1", "item": {...}}
+ *   {"op": "get_item" | "put_item", "table": "t", "id": "o-1", "item": {...},
+ *    "max_response": n (the client's response cap for this call)}
  *   {"op": "presign", "target": "/bucket/key", "expires": 60}
  *   {"op": "env", "name": "DB_PASSWORD"}
  *   {"op": "loaded"}: whether libcurl and libcrypto are mapped yet
@@ -32,6 +33,9 @@ static json_t *dynamodb(slsrt_aws *aws, const char *op, json_t *ev)
 {
     const char *table = json_string_value(json_object_get(ev, "table"));
     const char *id = json_string_value(json_object_get(ev, "id"));
+    json_int_t cap = json_integer_value(json_object_get(ev, "max_response"));
+    if (cap)
+        slsrt_aws_set_max_response(aws, (size_t)cap);
     json_t *in = !strcmp(op, "get_item")
                      ? json_pack("{s:s, s:{s:{s:s}}}", "TableName", table ? table : "", "Key", "id", "S", id ? id : "")
                      : json_pack("{s:s, s:O}", "TableName", table ? table : "", "Item", json_object_get(ev, "item"));
@@ -39,6 +43,8 @@ static json_t *dynamodb(slsrt_aws *aws, const char *op, json_t *ev)
                                                                                       : "DynamoDB_20120810.PutItem",
                                              in);
     json_decref(in);
+    if (cap)
+        slsrt_aws_set_max_response(aws, 0);
     json_t *out;
     if (slsrt_aws_response_ok(res)) {
         json_t *item = json_object_get(slsrt_aws_response_json(res), "Item");

@@ -25,10 +25,10 @@ static char endpoint[64], creds_uri[80];
 static const char *seed_json(void)
 {
     json_t *seed = json_pack(
-        "{s:{s:{s:s, s:s}}, s:{s:s, s:s, s:s}, s:{s:s, s:s}, s:{s:{s:{s:{s:s}, s:{s:s}}}}, s:s}",
+        "{s:{s:{s:s, s:s}}, s:{s:s, s:s, s:s, s:s}, s:{s:s, s:s}, s:{s:{s:{s:{s:s}, s:{s:s}}}}, s:s}",
         "credentials", TEST_ACCESS_KEY, "secret", TEST_SECRET_KEY, "token", TEST_SESSION_TOKEN,
         "parameters", "/app/table", "orders", "/app/db-url", "postgres://db.internal/app",
-        "/slsrt/examples/ddb-get/table", "orders",
+        "/slsrt/examples/ddb-get/table", "orders", "/slsrt/examples/cognito-welcome/sender", "hello@example.com",
         "secrets", "prod/db", "{\"user\":\"app\",\"password\":\"pw-from-secrets-manager\"}", "plain", "just-text",
         "tables", "orders", "o-1", "id", "S", "o-1", "total", "N", "42",
         "container_token", TEST_SESSION_TOKEN);
@@ -42,33 +42,8 @@ static const char *seed_json(void)
 /* Start the fake once for the whole suite; its port is the endpoint. */
 static void start_fake(void)
 {
-    char cmd[512], modules[1024] = "";
-    snprintf(cmd, sizeof cmd, "scripts/install-node-deps %s", build_dir());
-    FILE *p = popen(cmd, "r");
-    if (!p || !fgets(modules, sizeof modules, p) || pclose(p) != 0) {
-        fprintf(stderr, "test_aws: cannot install the reference signer from npm\n");
+    if (!(fake_port = start_node("tests/node/fake-aws.js", seed_json(), &fake_pid)))
         exit(1);
-    }
-    modules[strcspn(modules, "\n")] = '\0';
-    const char *seed = seed_json();
-    int out[2];
-    if (pipe(out))
-        abort();
-    fake_pid = fork();
-    if (fake_pid == 0) {
-        dup2(out[1], 1);
-        close(out[0]), close(out[1]);
-        setenv("NODE_PATH", modules, 1);
-        execlp("node", "node", "tests/node/fake-aws.js", seed, (char *)NULL);
-        _exit(127);
-    }
-    close(out[1]);
-    char line[128] = "";
-    FILE *f = fdopen(out[0], "r");
-    if (!fgets(line, sizeof line, f) || sscanf(line, "listening %d", &fake_port) != 1) {
-        fprintf(stderr, "test_aws: the fake AWS endpoint did not start\n");
-        exit(1);
-    }
     snprintf(endpoint, sizeof endpoint, "AWS_ENDPOINT_URL=http://127.0.0.1:%d", fake_port);
     snprintf(creds_uri, sizeof creds_uri, "AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%d/creds", fake_port);
 }
@@ -140,6 +115,18 @@ static void expect_item(const char *out, int line, int attempts)
     json_t *j = json_line(out, line);
     ck_assert_msg(json_object_get(j, "item") != NULL, "line %d has no item:\n%s", line, out);
     ck_assert_int_eq(json_integer_value(json_object_get(j, "attempts")), attempts);
+    json_decref(j);
+}
+
+/* Line `line` of out is the error `type` after `attempts` attempts (0: any
+ * number); the handler got it, so the sandbox did not time out. */
+static void expect_error(const struct run *r, int line, const char *type, int attempts)
+{
+    json_t *j = json_line(r->out, line);
+    ck_assert_msg(j && str_at(j, "error") && !strcmp(str_at(j, "error"), type), "line %d is not %s:\n%s\n%s", line,
+                  type, r->out, r->err);
+    if (attempts)
+        ck_assert_int_eq(json_integer_value(json_object_get(j, "attempts")), attempts);
     json_decref(j);
 }
 
@@ -263,11 +250,105 @@ START_TEST(retries_stop_before_the_deadline)
     struct run r;
     invoke(events, opts, &r);
     control("{\"throttle\":0}");
+    expect_error(&r, 0, "ThrottlingException", 0); /* answered: no Sandbox.Timedout */
     json_t *j = json_line(r.out, 0);
-    /* The handler answered (no Sandbox.Timedout), with the last error. */
-    ck_assert_msg(j && str_at(j, "error") && !strcmp(str_at(j, "error"), "ThrottlingException"), "%s", r.out);
     ck_assert_int_lt(json_integer_value(json_object_get(j, "attempts")), 10);
     json_decref(j);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(an_attempt_the_deadline_cuts_is_a_deadline_error)
+{
+    control("{\"delay_ms\":9000}");
+    const char *events[] = {"{\"op\":\"get_item\",\"table\":\"orders\",\"id\":\"o-1\"}", NULL};
+    const char *opts[] = {"--timeout", "5", NULL}; /* room for valgrind's first load of libcurl */
+    struct run r;
+    invoke(events, opts, &r);
+    control("{\"delay_ms\":0}");
+    expect_error(&r, 0, "Slsrt.DeadlineExceeded", 1);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(a_body_cut_short_is_retried)
+{
+    control("{\"truncate\":1}");
+    const char *events[] = {"{\"op\":\"get_item\",\"table\":\"orders\",\"id\":\"o-1\"}", NULL};
+    struct run r;
+    invoke(events, NULL, &r);
+    expect_item(r.out, 0, 2);
+    run_free(&r);
+}
+END_TEST
+
+static long long last_gap_ms(void)
+{
+    json_t *s = fake("GET", "/__stats", NULL);
+    json_t *gaps = json_object_get(s, "gaps_ms");
+    long long v = json_integer_value(json_array_get(gaps, json_array_size(gaps) - 1));
+    json_decref(s);
+    return v;
+}
+
+START_TEST(retry_after_is_honoured_within_the_deadline)
+{
+    const char *events[] = {"{\"op\":\"get_item\",\"table\":\"orders\",\"id\":\"o-1\"}", NULL};
+    struct run r;
+    control("{\"throttle\":1,\"retry_after\":1}");
+    invoke(events, NULL, &r);
+    expect_item(r.out, 0, 2);
+    ck_assert_int_ge(last_gap_ms(), 1000); /* backoff alone would be under 200 ms */
+    run_free(&r);
+
+    /* Asked to wait longer than the invocation has: the error, at once. */
+    control("{\"throttle\":1,\"retry_after\":30}");
+    const char *opts[] = {"--timeout", "5", NULL};
+    invoke(events, opts, &r);
+    control("{\"throttle\":0,\"retry_after\":0}");
+    expect_error(&r, 0, "TooManyRequestsException", 1);
+    ck_assert_ptr_nonnull(strstr(r.err, "no time left to retry as Retry-After asks"));
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(an_error_that_echoes_credentials_is_scrubbed)
+{
+    /* Retried: the log line that says why shows no credential. */
+    control("{\"reflect\":1}");
+    const char *events[] = {"{\"op\":\"get_item\",\"table\":\"orders\",\"id\":\"o-1\"}", NULL};
+    struct run r;
+    invoke(events, NULL, &r);
+    expect_item(r.out, 0, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "failed ([redacted], HTTP 500); retrying"));
+    ck_assert_ptr_null(strstr(r.err, TEST_SESSION_TOKEN));
+    run_free(&r);
+
+    /* Surfaced: neither the type nor the message the handler gets shows one. */
+    control("{\"reflect\":1}");
+    const char *once[] = {"--env", "AWS_MAX_ATTEMPTS=1", NULL};
+    invoke(events, once, &r);
+    json_t *j = json_line(r.out, 0);
+    ck_assert_msg(j && str_at(j, "message"), "%s", r.out);
+    ck_assert_ptr_nonnull(strstr(str_at(j, "message"), "Credential=[redacted]"));
+    ck_assert_ptr_nonnull(strstr(str_at(j, "message"), "Signature=[redacted]"));
+    ck_assert_str_eq(str_at(j, "error"), "[redacted]"); /* the type was the token itself */
+    ck_assert_ptr_null(strstr(r.out, TEST_SESSION_TOKEN));
+    ck_assert_ptr_null(strstr(r.out, TEST_ACCESS_KEY));
+    ck_assert_ptr_null(strstr(r.err, TEST_SESSION_TOKEN));
+    json_decref(j);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(a_response_over_the_cap_is_its_own_error)
+{
+    const char *events[] = {"{\"op\":\"get_item\",\"table\":\"orders\",\"id\":\"o-1\",\"max_response\":16}",
+                            "{\"op\":\"get_item\",\"table\":\"orders\",\"id\":\"o-1\"}", NULL};
+    struct run r;
+    invoke(events, NULL, &r);
+    expect_str(r.out, 0, "error", "Slsrt.ResponseTooLarge");
+    expect_item(r.out, 1, 1); /* the cap was for that call only */
     run_free(&r);
 }
 END_TEST
@@ -338,6 +419,38 @@ START_TEST(concurrent_invocations_share_one_credential_fetch)
         expect_item(r.out, i, 1);
     /* Four workers asked at once: one fetch, the others waited for it. */
     ck_assert_int_eq(stat_of("creds_fetches"), fetches + 1);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(a_hanging_credentials_endpoint_costs_no_more_than_the_deadline)
+{
+    const char *opts[11];
+    const char *timeout[] = {"--timeout", "5", NULL};
+    container_options(opts, timeout);
+    control("{\"creds_delay_ms\":12000}");
+    const char *events[] = {"{\"op\":\"get_item\",\"table\":\"orders\",\"id\":\"o-1\"}", NULL};
+    struct run r;
+    invoke(events, opts, &r);
+    control("{\"creds_delay_ms\":0}");
+    expect_error(&r, 0, "Slsrt.NoCredentials", 0); /* inside its 5 s */
+    ck_assert_ptr_null(strstr(r.err, "Sandbox.Timedout"));
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(plain_http_credentials_go_only_to_trusted_hosts)
+{
+    const char *opts[] = {"--env", "AWS_ACCESS_KEY_ID=", "--env", "AWS_SECRET_ACCESS_KEY=", "--env",
+                          "AWS_SESSION_TOKEN=", "--env", "AWS_CONTAINER_CREDENTIALS_FULL_URI=http://192.0.2.7/creds",
+                          "--env", "AWS_CONTAINER_AUTHORIZATION_TOKEN=" TEST_SESSION_TOKEN, NULL};
+    const char *events[] = {"{\"op\":\"parameter\",\"name\":\"/app/table\"}", NULL};
+    struct run r;
+    invoke(events, opts, &r);
+    json_t *j = json_line(r.out, 0);
+    ck_assert_str_eq(str_at(j, "error"), "Slsrt.NoCredentials");
+    ck_assert_ptr_nonnull(strstr(str_at(j, "message"), "must be https, or http to this host or the ECS/EKS agent"));
+    json_decref(j);
     run_free(&r);
 }
 END_TEST
@@ -442,6 +555,39 @@ START_TEST(presigned_urls)
 }
 END_TEST
 
+/* The post-confirmation trigger: the events come back unchanged, and one
+ * welcome email (a signed SES v2 call the fake verified) went out. */
+START_TEST(the_cognito_welcome_example_sends_one_email)
+{
+    json_t *before = fake("GET", "/__stats", NULL);
+    size_t sent = json_array_size(json_object_get(before, "emails"));
+    json_decref(before);
+    const char *events[] = {"examples/cognito-welcome/events/1-confirmed.json",
+                            "examples/cognito-welcome/events/2-forgot-password.json",
+                            "examples/cognito-welcome/events/3-no-email.json"};
+    const char *args[] = {"invoke", "--env", endpoint, "--event", events[0], "--event", events[1], "--event", events[2],
+                          "--", build_path("examples/cognito-welcome/bootstrap"), NULL};
+    struct run r;
+    run_local(args, 30, &r);
+    for (int i = 0; i < 3; i++) {
+        json_t *got = json_line(r.out, i), *want = json_load_file(events[i], 0, NULL);
+        ck_assert_msg(got && json_equal(got, want), "event %d came back changed: %s\n%s", i, r.out, r.err);
+        json_decref(got), json_decref(want);
+    }
+    ck_assert_ptr_nonnull(strstr(r.err, "welcome email sent to ada@example.com (MessageId local-"));
+    ck_assert_ptr_nonnull(strstr(r.err, "user phone-only has no email attribute"));
+    json_t *s = fake("GET", "/__stats", NULL);
+    json_t *emails = json_object_get(s, "emails");
+    ck_assert_int_eq(json_array_size(emails), sent + 1);
+    json_t *e = json_array_get(emails, sent);
+    ck_assert_str_eq(str_at(e, "from"), "hello@example.com");
+    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(e, "to"), 0)), "ada@example.com");
+    ck_assert_str_eq(str_at(e, "subject"), "Welcome, Ada Lovelace!");
+    json_decref(s);
+    run_free(&r);
+}
+END_TEST
+
 START_TEST(the_ddb_get_example_reads_its_table_from_ssm)
 {
     const char *args[] = {"invoke", "--env", endpoint, "--event", temp_file("{\"id\":\"o-1\"}"), "--event",
@@ -486,6 +632,13 @@ int main(void)
     tcase_add_test(tc, a_wrong_secret_key_is_rejected);
     tcase_add_test(tc, throttling_and_5xx_are_retried);
     tcase_add_test(tc, retries_stop_before_the_deadline);
+    tcase_add_test(tc, an_attempt_the_deadline_cuts_is_a_deadline_error);
+    tcase_add_test(tc, a_body_cut_short_is_retried);
+    tcase_add_test(tc, retry_after_is_honoured_within_the_deadline);
+    tcase_add_test(tc, an_error_that_echoes_credentials_is_scrubbed);
+    tcase_add_test(tc, a_response_over_the_cap_is_its_own_error);
+    tcase_add_test(tc, a_hanging_credentials_endpoint_costs_no_more_than_the_deadline);
+    tcase_add_test(tc, plain_http_credentials_go_only_to_trusted_hosts);
     tcase_add_test(tc, container_credentials_are_cached_and_refreshed);
     tcase_add_test(tc, concurrent_invocations_share_one_credential_fetch);
     tcase_add_test(tc, no_credentials_is_a_clear_error);
@@ -494,6 +647,7 @@ int main(void)
     tcase_add_test(tc, calls_carry_the_trace_header);
     tcase_add_test(tc, presigned_urls);
     tcase_add_test(tc, the_ddb_get_example_reads_its_table_from_ssm);
+    tcase_add_test(tc, the_cognito_welcome_example_sends_one_email);
     tcase_add_test(tc, libcurl_and_libcrypto_load_on_first_use);
     suite_add_tcase(s, tc);
     int rc = run_suite(s);

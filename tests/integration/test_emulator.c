@@ -41,6 +41,13 @@ START_TEST(environment_is_lambdas)
     free(v);
     ck_assert_str_eq(v = env_of("AWS_ACCESS_KEY_ID", NULL), TEST_ACCESS_KEY); /* the harness's own */
     free(v);
+    /* The container credentials settings an SDK reads, all of them. */
+    const char *container[] = {"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=/v2/credentials/x",
+                               "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=/var/run/token", NULL};
+    ck_assert_str_eq(v = env_of("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", container), "/v2/credentials/x");
+    free(v);
+    ck_assert_str_eq(v = env_of("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", container), "/var/run/token");
+    free(v);
     ck_assert_str_eq(v = env_of("_HANDLER", NULL), "bootstrap");
     free(v);
     ck_assert_str_eq(v = env_of("CUSTOM", NULL), "on");

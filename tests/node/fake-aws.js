@@ -1,6 +1,7 @@
 // A local stand-in for the AWS services the tests and `make run` call:
 // SSM GetParameter, Secrets Manager GetSecretValue, DynamoDB GetItem and
-// PutItem, and a container credentials endpoint.  Every request's SigV4
+// PutItem, SES v2 SendEmail (REST-JSON: POST /v2/email/outbound-emails),
+// and a container credentials endpoint.  Every request's SigV4
 // signature is checked with an independent signer (@smithy/signature-v4)
 // and a bad one is refused the way AWS refuses it.
 //
@@ -13,7 +14,13 @@
 // ThrottlingException), "fail": N (HTTP 500), "creds_ttl_s": N (Expiration of
 // the credentials /creds issues), "expire_after": N (the key that signs the
 // Nth call from now expires: that call and later ones get
-// ExpiredTokenException)}; GET /__stats.
+// ExpiredTokenException), "retry_after": S (throttled calls get 429 with
+// Retry-After: S), "delay_ms": N (signed calls are answered N ms late),
+// "truncate": N (the next N calls get half a body, then the connection
+// drops), "reflect": N (the next N calls fail with an error that echoes
+// the request's Authorization and token), "creds_delay_ms": N (the
+// credentials endpoint answers N ms late)}; GET /__stats (with "gaps_ms":
+// the time between consecutive signed calls).
 'use strict';
 const http = require('http');
 const fs = require('fs');
@@ -27,8 +34,11 @@ const creds = { ...(seed.credentials || {}) }; // access key -> {secret, token, 
 const parameters = seed.parameters || {};
 const secrets = seed.secrets || {};
 const tables = seed.tables || {};
-const control = { throttle: 0, fail: 0, creds_ttl_s: 3600, expire_after: 0 };
-const stats = { connections: 0, requests: 0, rejected: 0, expired: 0, creds_fetches: 0, throttled: 0, failed: 0, targets: {}, keys: {}, last_trace: null };
+const control = { throttle: 0, fail: 0, creds_ttl_s: 3600, expire_after: 0, retry_after: 0, delay_ms: 0, truncate: 0,
+  reflect: 0, creds_delay_ms: 0 };
+const stats = { connections: 0, requests: 0, rejected: 0, expired: 0, creds_fetches: 0, throttled: 0, failed: 0, targets: {}, keys: {}, last_trace: null, gaps_ms: [], emails: [] };
+let lastSigned = 0;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let issued = 0;
 
 function send(res, status, body, headers = {}) {
@@ -99,7 +109,8 @@ const operations = {
   }],
 };
 
-function issueCredentials(req, res) {
+async function issueCredentials(req, res) {
+  if (control.creds_delay_ms) await sleep(control.creds_delay_ms);
   if (seed.container_token && req.headers.authorization !== seed.container_token) return send(res, 401, { message: 'bad token' });
   stats.creds_fetches++;
   issued++;
@@ -107,6 +118,28 @@ function issueCredentials(req, res) {
   creds[accessKey] = { secret: `container/secret+${issued}`, token: `container-token-${issued}` };
   const expiration = new Date(Date.now() + control.creds_ttl_s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   return send(res, 200, { AccessKeyId: accessKey, SecretAccessKey: creds[accessKey].secret, Token: creds[accessKey].token, Expiration: expiration }, { 'Content-Type': 'application/json' });
+}
+
+// SES v2 SendEmail: what SES itself refuses (no sender, no recipient, no
+// subject or body) is refused the same way; the rest is kept in stats.emails.
+function sendEmail(res, body) {
+  const json = (status, doc) => send(res, status, doc, { 'Content-Type': 'application/json',
+    ...(status === 400 ? { 'x-amzn-ErrorType': 'BadRequestException' } : {}) });
+  let e;
+  try {
+    e = JSON.parse(body);
+  } catch {
+    return json(400, { message: 'the body is not JSON' });
+  }
+  const simple = e.Content && e.Content.Simple;
+  const to = (e.Destination && e.Destination.ToAddresses) || [];
+  if (!e.FromEmailAddress || !to.length || !simple || !simple.Subject || !simple.Subject.Data ||
+      !(simple.Body && (simple.Body.Text || simple.Body.Html)))
+    return json(400, { message: 'Missing required parameter: FromEmailAddress, Destination or Content' });
+  const id = `local-${stats.emails.length + 1}`;
+  stats.emails.push({ id, from: e.FromEmailAddress, to, subject: simple.Subject.Data,
+    text: simple.Body.Text ? simple.Body.Text.Data : null });
+  return json(200, { MessageId: id });
 }
 
 async function handle(req, res, body) {
@@ -136,12 +169,29 @@ async function handle(req, res, body) {
     return awsError(res, 403, 'InvalidSignatureException', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.');
   }
   const target = req.headers['x-amz-target'];
+  const now = Date.now();
+  if (lastSigned) stats.gaps_ms.push(now - lastSigned);
+  lastSigned = now;
+  if (control.delay_ms) await sleep(control.delay_ms);
+  if (control.reflect > 0) {
+    control.reflect--;
+    const echo = `${req.headers.authorization} ${req.headers['x-amz-security-token']}`;
+    return awsError(res, 500, req.headers['x-amz-security-token'], `InternalFailure: cannot parse ${echo}`);
+  }
+  if (control.truncate > 0) {
+    control.truncate--;
+    res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.0', 'Content-Length': 400 });
+    res.write('{"Item":{"id":{"S":"o-1"},"total"');
+    return setTimeout(() => res.socket.destroy(), 20);
+  }
   stats.targets[target] = (stats.targets[target] || 0) + 1;
   stats.keys[auth.accessKey] = (stats.keys[auth.accessKey] || 0) + 1;
   stats.last_trace = req.headers['x-amzn-trace-id'] || null;
   if (control.throttle > 0) {
     control.throttle--;
     stats.throttled++;
+    if (control.retry_after)
+      return send(res, 429, { __type: 'TooManyRequestsException', message: 'Slow down' }, { 'Retry-After': String(control.retry_after) });
     return awsError(res, 400, 'ThrottlingException', 'Rate exceeded');
   }
   if (control.fail > 0) {
@@ -149,6 +199,7 @@ async function handle(req, res, body) {
     stats.failed++;
     return awsError(res, 500, 'InternalServerError', 'Internal server error');
   }
+  if (req.method === 'POST' && req.url === '/v2/email/outbound-emails' && auth.service === 'ses') return sendEmail(res, body);
   const op = operations[target];
   if (!op) return awsError(res, 400, 'UnknownOperationException', `unknown operation ${target}`);
   if (req.headers['content-type'] !== op[0]) return awsError(res, 400, 'SerializationException', `expected Content-Type ${op[0]}`);

@@ -355,7 +355,8 @@ int start_serve(const char *const *args, int *pid)
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-char *http_request(int port, const char *method, const char *path, const char *body, size_t body_len)
+char *http_request_raw(int port, const char *method, const char *target, const char *headers, const void *body,
+                       size_t body_len)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
@@ -364,14 +365,14 @@ char *http_request(int port, const char *method, const char *path, const char *b
         close(fd);
         return NULL;
     }
-    char head[512];
-    int n = snprintf(head, sizeof head,
-                     "%s %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
-                     method, path, body_len);
-    if (write(fd, head, (size_t)n) != n)
+    char *head = NULL;
+    int n = asprintf(&head, "%s %s HTTP/1.1\r\n%sContent-Length: %zu\r\nConnection: close\r\n\r\n", method, target,
+                     headers ? headers : "Host: localhost\r\n", body_len);
+    if (n < 0 || write(fd, head, (size_t)n) != n)
         abort();
+    free(head);
     for (size_t off = 0; off < body_len;) {
-        ssize_t w = write(fd, body + off, body_len - off);
+        ssize_t w = write(fd, (const char *)body + off, body_len - off);
         if (w <= 0)
             break;
         off += (size_t)w;
@@ -381,6 +382,54 @@ char *http_request(int port, const char *method, const char *path, const char *b
         ;
     close(fd);
     return s.data;
+}
+
+char *http_request(int port, const char *method, const char *path, const char *body, size_t body_len)
+{
+    return http_request_raw(port, method, path, NULL, body, body_len);
+}
+
+int http_status(const char *response)
+{
+    int status = 0;
+    return response && sscanf(response, "HTTP/1.%*d %d", &status) == 1 ? status : 0;
+}
+
+const char *http_body(const char *response)
+{
+    const char *b = response ? strstr(response, "\r\n\r\n") : NULL;
+    return b ? b + 4 : "";
+}
+
+int start_node(const char *script, const char *arg, pid_t *pid)
+{
+    char cmd[512], modules[1024] = "";
+    snprintf(cmd, sizeof cmd, "scripts/install-node-deps %s", build_dir());
+    FILE *p = popen(cmd, "r");
+    if (!p || !fgets(modules, sizeof modules, p) || pclose(p) != 0) {
+        fprintf(stderr, "%s: cannot install the test tools from npm\n", script);
+        return 0;
+    }
+    modules[strcspn(modules, "\n")] = '\0';
+    int out[2];
+    if (pipe(out))
+        abort();
+    *pid = fork();
+    if (*pid == 0) {
+        dup2(out[1], 1);
+        close(out[0]), close(out[1]);
+        setenv("NODE_PATH", modules, 1);
+        execlp("node", "node", script, arg, (char *)NULL);
+        _exit(127);
+    }
+    close(out[1]);
+    char line[128] = "";
+    int port = 0;
+    FILE *f = fdopen(out[0], "r");
+    if (!fgets(line, sizeof line, f) || sscanf(line, "listening %d", &port) != 1)
+        fprintf(stderr, "%s did not start\n", script);
+    fclose(f);
+    return port;
 }
 
 int run_suite(Suite *s)

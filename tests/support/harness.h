@@ -5,6 +5,7 @@
 #include <check.h>
 #include <jansson.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct run {
     int status;  /* exit code, 128+signal, or -1 on timeout */
@@ -64,6 +65,21 @@ int count_lines(const char *text, const char *needle);
 int start_serve(const char *const *args, int *pid);
 /* One HTTP/1.1 request to 127.0.0.1:port; returns the whole raw response (free()). */
 char *http_request(int port, const char *method, const char *path, const char *body, size_t body_len);
+/* The same, sent byte for byte: target as given, then `headers` ("Name:
+ * value\r\n" lines; NULL: "Host: localhost"), Content-Length, the body.
+ * NULL when nothing listens. */
+char *http_request_raw(int port, const char *method, const char *target, const char *headers, const void *body,
+                       size_t body_len);
+/* A raw response's status (0 when none) and body (borrowed, "" when none). */
+int http_status(const char *response);
+const char *http_body(const char *response);
+
+/*
+ * Start `node script arg` (arg may be NULL) with the test tools of
+ * tests/node installed (npm); it prints "listening <port>" when ready.
+ * Returns the port, 0 on failure; *pid is the server's.
+ */
+int start_node(const char *script, const char *arg, pid_t *pid);
 
 /* Run a Check suite (its summary line printed); the exit status for main(). */
 int run_suite(Suite *s);

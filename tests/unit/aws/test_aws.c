@@ -40,10 +40,14 @@ START_TEST(curl_option_numbers_match_curl_h)
     ck_assert_int_eq(SLSRT__CURLOPT_CONNECTTIMEOUT_MS, CURLOPT_CONNECTTIMEOUT_MS);
     ck_assert_int_eq(SLSRT__CURLOPT_TCP_KEEPALIVE, CURLOPT_TCP_KEEPALIVE);
     ck_assert_int_eq(SLSRT__CURLOPT_PROTOCOLS_STR, CURLOPT_PROTOCOLS_STR);
+    ck_assert_int_eq(SLSRT__CURLOPT_PATH_AS_IS, CURLOPT_PATH_AS_IS);
     ck_assert_int_eq(SLSRT__CURLINFO_RESPONSE_CODE, CURLINFO_RESPONSE_CODE);
     ck_assert_int_eq(SLSRT__CURL_GLOBAL_DEFAULT, CURL_GLOBAL_DEFAULT);
     ck_assert_int_eq(SLSRT__CURLE_OPERATION_TIMEDOUT, CURLE_OPERATION_TIMEDOUT);
     ck_assert_int_eq(SLSRT__CURLE_RECV_ERROR, CURLE_RECV_ERROR);
+    ck_assert_int_eq(SLSRT__CURLE_PARTIAL_FILE, CURLE_PARTIAL_FILE);
+    ck_assert_int_eq(SLSRT__CURLE_WRITE_ERROR, CURLE_WRITE_ERROR);
+    ck_assert_int_eq(SLSRT__CURLE_COULDNT_CONNECT, CURLE_COULDNT_CONNECT);
 #else
     printf("curl_option_numbers_match_curl_h: skipped (no curl/curl.h for this target)\n");
 #endif
@@ -126,6 +130,47 @@ START_TEST(endpoints)
 }
 END_TEST
 
+/* The path that is signed and sent, per service family, with an endpoint
+ * path prefix or without. */
+START_TEST(wire_paths)
+{
+    static const struct {
+        const char *service, *endpoint, *target, *want;
+    } cases[] = {
+        {"s3", "http://h", "/b/year=2024/a b+c&d%20\xc3\xa9.json", "/b/year%3D2024/a%20b%2Bc%26d%20%C3%A9.json"},
+        {"s3", "http://h", "/b/%c3%a9/%zz/%", "/b/%C3%A9/%25zz/%25"},
+        {"s3", "http://h", "/b/x/../y.txt", "/b/x/../y.txt"},
+        {"s3", "http://h", "/b//k/./", "/b//k/./"},
+        {"s3express", "http://h", "/b/a:b", "/b/a%3Ab"},
+        {"s3-object-lambda", "http://h", "/b/~-._", "/b/~-._"},
+        {"s3", "http://h/prefix/", "/b/k", "/prefix/b/k"},
+        {"dynamodb", "http://h", "/", "/"},
+        {"execute-api", "http://h", "/prod/a/./b/../c", "/prod/a/c"},
+        {"execute-api", "http://h", "/a/b/..", "/a/"},
+        {"execute-api", "http://h", "/../..", "/"},
+        {"execute-api", "http://h", "/a//b/", "/a//b/"},
+        {"lambda", "http://h", "/f/arn%3Aaws%3Alambda/x:y@z", "/f/arn%3Aaws%3Alambda/x:y@z"},
+        {"es", "http://h", "/i/\xc3\xa9 \"{}|^`<>\\", "/i/%C3%A9%20%22%7B%7D%7C%5E%60%3C%3E%5C"},
+        {"es", "http://h", "/i/%zz%4", "/i/%25zz%254"},
+        {"execute-api", "http://h/base/v1", "/items/42?x=1", "/base/v1/items/42"},
+    };
+    setenv("AWS_REGION", "eu-west-1", 1);
+    slsrt_aws *aws = slsrt_aws_new();
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        setenv("AWS_ENDPOINT_URL", cases[i].endpoint, 1);
+        slsrt__aws_target t;
+        char why[160];
+        const char *bad = slsrt__aws_target_resolve(aws, cases[i].service, cases[i].target, &t, why, sizeof why);
+        ck_assert_msg(bad == NULL, "%s: %s", cases[i].target, why);
+        ck_assert_msg(!strcmp(t.path, cases[i].want), "%s %s: got %s, want %s", cases[i].service, cases[i].target,
+                      t.path, cases[i].want);
+        slsrt__aws_target_free(&t);
+    }
+    unsetenv("AWS_ENDPOINT_URL");
+    slsrt_aws_free(aws);
+}
+END_TEST
+
 START_TEST(bad_requests_are_refused_up_front)
 {
     ck_assert_ptr_null(slsrt_aws_request_new("GET", "s3", "bucket/key")); /* neither a path nor a URL */
@@ -175,6 +220,7 @@ int main(void)
     tcase_add_test(tc, curl_option_numbers_match_curl_h);
     tcase_add_test(tc, error_bodies_name_the_error);
     tcase_add_test(tc, endpoints);
+    tcase_add_test(tc, wire_paths);
     tcase_add_test(tc, bad_requests_are_refused_up_front);
     tcase_add_test(tc, no_credentials_fail_without_a_network_call);
     suite_add_tcase(s, tc);
