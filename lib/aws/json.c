@@ -14,7 +14,7 @@
 static const char *content_type(const char *service)
 {
     static const char *const v10[] = {
-        "aoss", "apprunner", "b2bi", "backup-gateway", "cassandra", "cloudcontrolapi", "codeconnections",
+        "aoss", "apprunner", "b2bi", "backup-gateway", "billing", "cassandra", "cloudcontrolapi", "codeconnections",
         "codestar-connections", "compute-optimizer", "cost-optimization-hub", "dynamodb", "freetier", "healthlake",
         "iotfleetwise", "kendra-ranking", "lookoutequipment", "network-firewall", "payment-cryptography", "pcs",
         "proton", "qldb", "route53-recovery-cluster", "ses", "sms-voice", "sqs", "states", "swf", "timestream",

@@ -258,8 +258,21 @@ START_TEST(retries_stop_before_the_deadline)
 }
 END_TEST
 
+/* Whether bootstraps run under valgrind, where the last 100 ms of an
+ * invocation are not enough to answer: timing cases are left to the
+ * plain and sanitizer passes. */
+static int under_valgrind(const char *test)
+{
+    if (!getenv("SLSRT_VALGRIND") || !*getenv("SLSRT_VALGRIND"))
+        return 0;
+    printf("%s: skipped under valgrind (a timing case)\n", test);
+    return 1;
+}
+
 START_TEST(an_attempt_the_deadline_cuts_is_a_deadline_error)
 {
+    if (under_valgrind("an_attempt_the_deadline_cuts_is_a_deadline_error"))
+        return;
     control("{\"delay_ms\":9000}");
     const char *events[] = {"{\"op\":\"get_item\",\"table\":\"orders\",\"id\":\"o-1\"}", NULL};
     const char *opts[] = {"--timeout", "5", NULL}; /* room for valgrind's first load of libcurl */
@@ -425,6 +438,8 @@ END_TEST
 
 START_TEST(a_hanging_credentials_endpoint_costs_no_more_than_the_deadline)
 {
+    if (under_valgrind("a_hanging_credentials_endpoint_costs_no_more_than_the_deadline"))
+        return;
     const char *opts[11];
     const char *timeout[] = {"--timeout", "5", NULL};
     container_options(opts, timeout);

@@ -374,6 +374,27 @@ START_TEST(empty_headers_and_get_bodies_are_sent)
 }
 END_TEST
 
+/* slsrt_aws_json speaks the JSON version of the service's model. */
+START_TEST(json_calls_carry_the_services_protocol_version)
+{
+    static const struct {
+        const char *service, *want;
+    } cases[] = {{"dynamodb", "1.0"}, {"cassandra", "1.0"}, {"billing", "1.0"}, {"verifiedpermissions", "1.0"},
+                 {"kinesis", "1.1"}, {"logs", "1.1"}, {"ssm", "1.1"}};
+    char endpoint[96];
+    snprintf(endpoint, sizeof endpoint, "http://127.0.0.1:%d", port);
+    setenv("AWS_ENDPOINT_URL", endpoint, 1);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        slsrt_aws_response *res = slsrt_aws_json(plain, cases[i].service, "Service.Operation", NULL);
+        ck_assert_msg(slsrt_aws_response_ok(res), "%s", slsrt_aws_response_body(res, NULL));
+        char want[64];
+        snprintf(want, sizeof want, "application/x-amz-json-%s", cases[i].want);
+        ck_assert_str_eq(header_of(slsrt_aws_response_json(res), "content-type"), want);
+        slsrt_aws_response_free(res);
+    }
+}
+END_TEST
+
 START_TEST(an_endpoint_path_prefix_is_kept)
 {
     char endpoint[96];
@@ -415,6 +436,7 @@ int main(void)
     tcase_add_test(tc, s3_keys_arrive_as_the_key_they_name);
     tcase_add_test(tc, other_services_get_dot_segments_resolved_and_raw_bytes_encoded);
     tcase_add_test(tc, empty_headers_and_get_bodies_are_sent);
+    tcase_add_test(tc, json_calls_carry_the_services_protocol_version);
     tcase_add_test(tc, an_endpoint_path_prefix_is_kept);
     tcase_add_test(tc, more_than_two_thousand_requests_verified);
     suite_add_tcase(s, tc);

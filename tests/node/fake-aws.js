@@ -110,7 +110,10 @@ const operations = {
 };
 
 async function issueCredentials(req, res) {
-  if (control.creds_delay_ms) await sleep(control.creds_delay_ms);
+  if (control.creds_delay_ms) {
+    await sleep(control.creds_delay_ms);
+    if (req.socket.destroyed) return undefined;
+  }
   if (seed.container_token && req.headers.authorization !== seed.container_token) return send(res, 401, { message: 'bad token' });
   stats.creds_fetches++;
   issued++;
@@ -172,7 +175,10 @@ async function handle(req, res, body) {
   const now = Date.now();
   if (lastSigned) stats.gaps_ms.push(now - lastSigned);
   lastSigned = now;
-  if (control.delay_ms) await sleep(control.delay_ms);
+  if (control.delay_ms) {
+    await sleep(control.delay_ms);
+    if (req.socket.destroyed) return undefined; /* the caller gave up: take no later control's turn */
+  }
   if (control.reflect > 0) {
     control.reflect--;
     const echo = `${req.headers.authorization} ${req.headers['x-amz-security-token']}`;
