@@ -115,31 +115,46 @@ check-arm64: tests
 	@scripts/install-deps-arm64
 	@scripts/check-arm64 $(BUILD)
 
-# A function project (scripts/new-function makes one) as DIR/function.zip,
-# built against this build's library, for ARCH (arm64 with the cross
-# toolchain, against build/arm64).
+# A function project (`slsrt-local new` makes one) as DIR/function.zip,
+# built against this build's library for the architecture the project
+# declares (its `make print-arch`; ARCH=... on the command line overrides):
+# arm64 on an x86-64 machine with the cross toolchain, against build/arm64.
+FN_ARCH = $(if $(filter command line,$(origin ARCH)),$(ARCH),$(shell $(MAKE) -s --no-print-directory -C $(DIR) \
+    print-arch 2>/dev/null || echo $(NATIVE_ARCH)))
 function: lib
 	@[ -n "$(DIR)" ] || { echo "usage: make function DIR=path/to/function [ARCH=x86_64|arm64]"; exit 2; }
-ifeq ($(ARCH),$(NATIVE_ARCH))
-	@$(MAKE) --no-print-directory -C $(DIR) clean >/dev/null
-	@PKG_CONFIG_PATH=$(abspath $(BUILD))/lib/pkgconfig $(MAKE) --no-print-directory -C $(DIR) zip
-else ifeq ($(ARCH),arm64)
-	@scripts/install-deps-arm64
-	@$(MAKE) --no-print-directory -s $(ARM64) lib
-	@$(MAKE) --no-print-directory -C $(DIR) clean >/dev/null
-	@PKG_CONFIG_PATH=$(CURDIR)/build/arm64/lib/pkgconfig $(MAKE) --no-print-directory -C $(DIR) \
-	    CC=aarch64-linux-gnu-gcc zip
-else
-	@echo "make function: ARCH=$(ARCH) cannot be built on $(NATIVE_ARCH)"; exit 2
-endif
-	@echo "function: $(DIR)/function.zip ($(ARCH), bootstrap at its root, for provided.al2023 with the slsrt layer)"
+	@arch=$(FN_ARCH); \
+	if [ "$$arch" = "$(NATIVE_ARCH)" ]; then \
+	    $(MAKE) --no-print-directory -C $(DIR) clean >/dev/null && \
+	    PKG_CONFIG_PATH=$(abspath $(BUILD))/lib/pkgconfig $(MAKE) --no-print-directory -C $(DIR) ARCH=$$arch zip; \
+	elif [ "$$arch" = arm64 ]; then \
+	    scripts/install-deps-arm64 && $(MAKE) --no-print-directory -s $(ARM64) lib && \
+	    $(MAKE) --no-print-directory -C $(DIR) clean >/dev/null && \
+	    PKG_CONFIG_PATH=$(CURDIR)/build/arm64/lib/pkgconfig $(MAKE) --no-print-directory -C $(DIR) \
+	        CC=aarch64-linux-gnu-gcc ARCH=arm64 zip; \
+	else \
+	    echo "make function: ARCH=$$arch cannot be built on $(NATIVE_ARCH)"; exit 2; \
+	fi && echo "function: $(DIR)/function.zip ($$arch, bootstrap at its root, for provided.al2023 with the slsrt layer)"
 
 # ---- the emulator -----------------------------------------------------
 tools: $(LOCAL_BIN) $(SIGN_BIN)
 
-$(LOCAL_BIN): $(LOCAL_SRCS) $(wildcard tools/slsrt-local/*.h) Makefile
+# The sample events of `slsrt-local event` and the projects of `slsrt-local
+# new`, compiled in (an installed slsrt-local needs no data files).
+SAMPLE_FILES := $(sort $(wildcard tools/slsrt-local/samples/*.json))
+TEMPLATE_FILES := $(sort $(wildcard tools/slsrt-local/templates/Makefile tools/slsrt-local/templates/*/*))
+LOCAL_GEN := $(BUILD)/gen/samples.c $(BUILD)/gen/templates.c
+$(BUILD)/gen/samples.c: $(SAMPLE_FILES) scripts/embed-files
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -o $@ $(LOCAL_SRCS) $(LDHARDEN) $(MHD_LIBS) $(JANSSON_LIBS) -lm
+	scripts/embed-files $@ samples tools/slsrt-local/samples $(SAMPLE_FILES)
+$(BUILD)/gen/templates.c: $(TEMPLATE_FILES) scripts/embed-files
+	@mkdir -p $(@D)
+	scripts/embed-files $@ templates tools/slsrt-local/templates $(TEMPLATE_FILES)
+
+$(LOCAL_BIN): $(LOCAL_SRCS) $(LOCAL_GEN) $(wildcard tools/slsrt-local/*.h) include/slsrt/common.h Makefile
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -Itools/slsrt-local -o $@ $(LOCAL_SRCS) $(LOCAL_GEN) $(LDHARDEN) \
+	    $(MHD_LIBS) $(JANSSON_LIBS) -lm
 
 # The command-line signer: the library's own signer (private), so linked
 # with its objects.

@@ -18,6 +18,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { archName, archOf } from './arch';
+import { bootstrapArch } from './elf';
 import { readInfo, SlsrtFunctionInfo } from './info';
 import { SlsrtLayer } from './layer';
 import { SlsrtLayerRef } from './layer-ref';
@@ -144,6 +145,13 @@ export class SlsrtFunction extends lambda.Function {
       throw new Error(`slsrt: architecture ${props.architecture.name} given, but the function's --info says ${infoArch.name}`);
     }
     const architecture = props.architecture ?? infoArch ?? lambda.Architecture.ARM_64;
+    const code = codeFrom(props.code);
+    const built = bootstrapArch(props.code);
+    if (built && built !== archName(architecture)) {
+      throw new Error(`slsrt: ${props.code} holds a bootstrap built for ${built}, but the function is ` +
+        `${archName(architecture)}: build it for ${archName(architecture)} (make zip ARCH=${archName(architecture)}) ` +
+        `or set architecture to match`);
+    }
     const runtime = props.runtime ?? lambda.Runtime.PROVIDED_AL2023;
     if (runtime.name !== 'provided.al2023' && runtime.name !== 'provided.al2') {
       throw new Error(`slsrt: runtime ${runtime.name}: a C function runs on provided.al2023 (or provided.al2)`);
@@ -163,7 +171,7 @@ export class SlsrtFunction extends lambda.Function {
     logGroup.grantWrite(role);
 
     super(scope, id, {
-      code: codeFrom(props.code),
+      code,
       handler: 'bootstrap',
       runtime,
       architecture,

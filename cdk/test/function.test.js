@@ -8,7 +8,7 @@ const logs = require('aws-cdk-lib/aws-logs');
 const ssm = require('aws-cdk-lib/aws-ssm');
 const secretsmanager = require('aws-cdk-lib/aws-secretsmanager');
 const { SlsrtFunction, SlsrtLayer, SlsrtLayerRef } = require('../lib');
-const { functionDir, layerZip, writeJson } = require('./helpers');
+const { functionDir, functionZip, layerZip, writeJson } = require('./helpers');
 
 const ZIPS = { arm64: layerZip('1.6.0', 'arm64'), x86_64: layerZip('1.6.0', 'x86_64') };
 
@@ -142,12 +142,21 @@ test('the --info JSON: memory, timeout, architecture, permissions and environmen
 });
 
 test('code from a function.zip', () => {
-  const { execFileSync } = require('child_process');
-  const dir = functionDir('zipped');
-  const zip = require('path').join(dir, 'function.zip');
-  execFileSync('zip', ['-q', zip, 'bootstrap'], { cwd: dir });
-  const { t } = stackWith(basic({ code: zip }));
+  const { t } = stackWith(basic({ code: functionZip('zipped') }));
   t.hasResourceProperties('AWS::Lambda::Function', { Code: { S3Key: Match.stringLikeRegexp('\\.zip$') } });
+});
+
+test('a bootstrap built for another architecture is refused at synth, in a folder or a zip', () => {
+  for (const code of [functionDir('x86', 'x86_64'), functionZip('x86', 'x86_64')]) {
+    assert.throws(() => stackWith(basic({ code })), /built for x86_64, but the function is arm64: build it for arm64/);
+    const { t } = stackWith(basic({ code, architecture: lambda.Architecture.X86_64 }));
+    t.hasResourceProperties('AWS::Lambda::Function', { Architectures: ['x86_64'] });
+  }
+  for (const code of [functionDir('arm', 'arm64'), functionZip('arm', 'arm64')]) {
+    assert.throws(() => stackWith(basic({ code, architecture: lambda.Architecture.X86_64 })),
+      /built for arm64, but the function is x86_64/);
+    stackWith(basic({ code })); // arm64 both: fine
+  }
 });
 
 test('code must be there', () => {

@@ -17,11 +17,32 @@ function layerZip(version, arch, content = `libslsrt ${version} ${arch}`) {
   return zip;
 }
 
-/** A directory holding a bootstrap (what `make` leaves in build/examples/<name>/). */
-function functionDir(name = 'fn') {
+/** The first bytes of a 64-bit little-endian ELF executable for `arch`. */
+function elfHeader(arch) {
+  const h = Buffer.alloc(64);
+  h.writeUInt32BE(0x7f454c46, 0);
+  h[4] = 2; // 64-bit
+  h[5] = 1; // little-endian
+  h[6] = 1;
+  h.writeUInt16LE(2, 16); // ET_EXEC
+  h.writeUInt16LE(arch === 'arm64' ? 0xb7 : 0x3e, 18);
+  return h;
+}
+
+/** A directory holding a bootstrap (what `make` leaves in build/examples/<name>/):
+ * a script, or an ELF header for `arch`. */
+function functionDir(name = 'fn', arch) {
   const dir = fs.mkdtempSync(path.join(scratch, `${name}-`));
-  fs.writeFileSync(path.join(dir, 'bootstrap'), '#!/bin/sh\n', { mode: 0o755 });
+  fs.writeFileSync(path.join(dir, 'bootstrap'), arch ? elfHeader(arch) : '#!/bin/sh\n', { mode: 0o755 });
   return dir;
+}
+
+/** function.zip of such a directory (deflated, as `zip` does). */
+function functionZip(name, arch) {
+  const dir = functionDir(name, arch);
+  const zip = path.join(dir, 'function.zip');
+  execFileSync('zip', ['-q', zip, 'bootstrap'], { cwd: dir });
+  return zip;
 }
 
 function writeJson(name, value) {
@@ -30,4 +51,4 @@ function writeJson(name, value) {
   return file;
 }
 
-module.exports = { layerZip, functionDir, writeJson, scratch };
+module.exports = { layerZip, functionDir, functionZip, writeJson, scratch };

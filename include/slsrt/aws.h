@@ -131,7 +131,7 @@ SLSRT_API slsrt_aws_response *slsrt_aws_send(slsrt_aws *aws, const slsrt_aws_req
  * A JSON-protocol call (DynamoDB, SSM, Secrets Manager, SQS, Kinesis,
  * EventBridge, Step Functions, CloudWatch Logs, ...): POST / with
  * X-Amz-Target `target` (e.g. "DynamoDB_20120810.GetItem") and the JSON 1.0
- * or 1.1 content type the service speaks (1.0 for the 32 signing names the
+ * or 1.1 content type the service speaks (1.0 for the 41 signing names the
  * SDKs' models give it: dynamodb, sqs, states, swf, timestream, cassandra,
  * qldb, aoss, cloudcontrolapi, verifiedpermissions, ...; 1.1 otherwise: for
  * a service missing from that list, send with slsrt_aws_send and your own

@@ -14,11 +14,13 @@
 static const char *content_type(const char *service)
 {
     static const char *const v10[] = {
-        "aoss", "apprunner", "b2bi", "backup-gateway", "billing", "cassandra", "cloudcontrolapi", "codeconnections",
-        "codestar-connections", "compute-optimizer", "cost-optimization-hub", "dynamodb", "freetier", "healthlake",
-        "iotfleetwise", "kendra-ranking", "lookoutequipment", "network-firewall", "payment-cryptography", "pcs",
-        "proton", "qldb", "route53-recovery-cluster", "ses", "sms-voice", "sqs", "states", "swf", "timestream",
-        "timestream-influxdb", "verifiedpermissions", "voiceid",
+        "aoss", "apprunner", "arc-region-switch", "b2bi", "backup-gateway", "bcm-dashboards",
+        "bcm-pricing-calculator", "bcm-recommended-actions", "billing", "cassandra", "cloudcontrolapi",
+        "codeconnections", "codestar-connections", "compute-optimizer", "cost-optimization-hub", "dynamodb", "evs",
+        "freetier", "healthlake", "invoicing", "iotfleetwise", "kendra-ranking", "lookoutequipment",
+        "network-firewall", "odb", "partnercentral-selling", "payment-cryptography", "pcs", "proton", "qldb",
+        "route53-recovery-cluster", "ses", "sms-voice", "sqs", "states", "swf", "timestream", "timestream-influxdb",
+        "verifiedpermissions", "voiceid", "workspaces-instances",
     };
     for (size_t i = 0; i < sizeof v10 / sizeof *v10; i++)
         if (!strcmp(service, v10[i]))

@@ -154,11 +154,10 @@ __attribute__((noipa)) int probe_recurse(int depth)
     return probe_recurse(depth + 1) + pad[0];
 }
 
-static int handler(slsrt_invocation *inv, slsrt_response *res)
+static int act(slsrt_invocation *inv, slsrt_response *res, json_t *event)
 {
     struct state *st = slsrt_invocation_user_data(inv);
     st->invocations++;
-    json_t *event = slsrt_invocation_event_json(inv);
     if (!event)
         return SLSRT_EJSON;
     const char *action = json_string_value(json_object_get(event, "action"));
@@ -216,6 +215,17 @@ static int handler(slsrt_invocation *inv, slsrt_response *res)
         return slsrt_response_set_json(res, json_pack("{s:i}", "rc", rc));
     }
     return slsrt_response_set_json(res, json_incref(event));
+}
+
+/* Through an HTTP front (slsrt-local start-api) the action is the body's. */
+static int handler(slsrt_invocation *inv, slsrt_response *res)
+{
+    json_t *event = slsrt_invocation_event_json(inv);
+    const char *body = json_string_value(json_object_get(event, "body"));
+    json_t *inner = !json_object_get(event, "action") && body ? json_loads(body, 0, NULL) : NULL;
+    int rc = act(inv, res, inner ? inner : event);
+    json_decref(inner);
+    return rc;
 }
 
 static void on_shutdown(slsrt_runtime *rt)

@@ -380,7 +380,7 @@ START_TEST(json_calls_carry_the_services_protocol_version)
     static const struct {
         const char *service, *want;
     } cases[] = {{"dynamodb", "1.0"}, {"cassandra", "1.0"}, {"billing", "1.0"}, {"verifiedpermissions", "1.0"},
-                 {"kinesis", "1.1"}, {"logs", "1.1"}, {"ssm", "1.1"}};
+                 {"workspaces-instances", "1.0"}, {"kinesis", "1.1"}, {"logs", "1.1"}, {"ssm", "1.1"}};
     char endpoint[96];
     snprintf(endpoint, sizeof endpoint, "http://127.0.0.1:%d", port);
     setenv("AWS_ENDPOINT_URL", endpoint, 1);

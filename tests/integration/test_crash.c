@@ -40,7 +40,7 @@ START_TEST(a_crash_in_the_handler_is_reported)
     struct run r;
     const char *args[] = {"invoke", "--event", temp_file(ev), "--event", temp_file("{\"v\":2}"), "--", PROBE, NULL};
     run_local(args, 30, &r);
-    ck_assert_int_eq(r.status, 0);
+    ck_assert_int_eq(r.status, 1); /* the crashed invocation failed */
     json_t *err = json_line(r.out, 0), *next = json_line(r.out, 1);
     ck_assert_msg(err != NULL, "%s: %s", c->action, r.out);
     ck_assert_str_eq(str(err, "errorType"), "Runtime.Crash");
@@ -60,7 +60,7 @@ START_TEST(a_crash_in_init_is_an_init_error)
     struct run r;
     const char *args[] = {"invoke", "--env", "PROBE_INIT=crash", "--event", temp_file("{}"), "--", PROBE, NULL};
     run_local(args, 30, &r);
-    ck_assert_int_eq(r.status, 0);
+    ck_assert_int_eq(r.status, 1); /* the init failed */
     json_t *err = json_line(r.out, 0);
     ck_assert_str_eq(str(err, "errorType"), "Runtime.Crash");
     ck_assert_ptr_nonnull(strstr(str(err, "errorMessage"), "during init"));

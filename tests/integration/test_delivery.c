@@ -1,12 +1,13 @@
 /*
  * test_delivery.c - what a function author uses to ship: ./bootstrap --info
- * (JSON and Terraform, without a Runtime API), scripts/new-function for both
- * kinds (each builds and passes its own test at once), and make function.
+ * (JSON and Terraform, without a Runtime API), `slsrt-local new` for each
+ * kind (each builds and passes its own test at once), and make function.
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -67,15 +68,17 @@ START_TEST(scaffolded_functions_build_and_pass_their_tests)
     char dir[] = "/tmp/slsrt-scaffold-XXXXXX", cmd[2048];
     ck_assert_ptr_nonnull(mkdtemp(dir));
     char *cwd = getcwd(NULL, 0);
-    const char *kinds[] = {"http", "events"};
-    for (int i = 0; i < 2; i++) {
+    const char *kinds[] = {"http", "events", "json"};
+    for (int i = 0; i < 3; i++) {
         struct run r;
+        /* Built for this machine here (ARCH=...); the default, arm64, below. */
         snprintf(cmd, sizeof cmd,
-                 "scripts/new-function fn-%s --kind %s --dir %s && "
+                 "%s/%s/bin/slsrt-local new fn-%s --kind %s --dir %s && "
                  "cd %s/fn-%s && PKG_CONFIG_PATH=%s/%s/lib/pkgconfig SLSRT_LOCAL=%s/%s/bin/slsrt-local make -s test && "
-                 "cd %s && make -s function DIR=%s/fn-%s && unzip -l %s/fn-%s/function.zip",
-                 kinds[i], kinds[i], dir, dir, kinds[i], cwd, build_dir(), cwd, build_dir(), cwd, dir, kinds[i], dir,
-                 kinds[i]);
+                 "cd %s && make -s function DIR=%s/fn-%s ARCH=$(uname -m | sed s/aarch64/arm64/) && "
+                 "unzip -l %s/fn-%s/function.zip",
+                 cwd, build_dir(), kinds[i], kinds[i], dir, dir, kinds[i], cwd, build_dir(), cwd, build_dir(), cwd, dir,
+                 kinds[i], dir, kinds[i]);
         sh(cmd, &r);
         ck_assert_msg(r.status == 0, "%s: %s %s", kinds[i], r.out, r.err);
         char passed[64];
@@ -84,20 +87,42 @@ START_TEST(scaffolded_functions_build_and_pass_their_tests)
         ck_assert_ptr_nonnull(strstr(r.out, " bootstrap\n")); /* at the zip's root */
         run_free(&r);
     }
-    /* The same project for arm64, when the cross toolchain is there (make check installs it). */
+    /* The project's declared architecture (arm64) without ARCH, when the cross
+     * toolchain is there (make check installs it); a zip of another one refused. */
     struct run r;
     snprintf(cmd, sizeof cmd,
              "command -v aarch64-linux-gnu-gcc >/dev/null || { echo no-cross; exit 0; }; "
-             "make -s function DIR=%s/fn-http ARCH=arm64 && cd %s/fn-http && rm -rf x && mkdir x && cd x && "
+             "make -s function DIR=%s/fn-http && cd %s/fn-http && rm -rf x && mkdir x && cd x && "
              "unzip -q ../function.zip && file bootstrap",
              dir, dir);
     sh(cmd, &r);
     ck_assert_msg(r.status == 0, "arm64: %s %s", r.out, r.err);
     ck_assert_msg(strstr(r.out, "no-cross") || strstr(r.out, "ARM aarch64"), "arm64: %s", r.out);
     run_free(&r);
-    snprintf(cmd, sizeof cmd, "scripts/new-function 'bad name' --dir %s; scripts/new-function ok --kind nope --dir %s", dir, dir);
+    snprintf(cmd, sizeof cmd,
+             "cd %s/fn-json && make -s clean && PKG_CONFIG_PATH=%s/%s/lib/pkgconfig make -s zip CC=cc ARCH=arm64",
+             dir, cwd, build_dir());
     sh(cmd, &r);
-    ck_assert_int_ne(r.status, 0);
+    struct utsname host;
+    uname(&host);
+    if (!strcmp(host.machine, "aarch64")) { /* cc builds arm64 here: the zip is right */
+        ck_assert_msg(r.status == 0, "%s", r.err);
+    } else { /* an x86-64 bootstrap for an arm64 function: refused */
+        ck_assert_int_ne(r.status, 0);
+        ck_assert_ptr_nonnull(strstr(r.err, "bootstrap is not an arm64 binary"));
+    }
+    run_free(&r);
+    const char *bad[] = {"'bad name'", "--help-me", "ok --kind nope"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, "%s/%s/bin/slsrt-local new %s --dir %s", cwd, build_dir(), bad[i], dir);
+        sh(cmd, &r);
+        ck_assert_int_eq(r.status, 2);
+        run_free(&r);
+    }
+    snprintf(cmd, sizeof cmd, "%s/%s/bin/slsrt-local new --help", cwd, build_dir());
+    sh(cmd, &r);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "--kind json|http|events"));
     run_free(&r);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     sh(cmd, &r);

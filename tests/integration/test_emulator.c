@@ -73,7 +73,7 @@ START_TEST(timeout_kills_and_restarts)
     struct run r;
     const char *args[] = {"invoke", "--timeout", "0.5", "--event", temp_file("{\"action\":\"sleep\",\"ms\":5000}"),
                           "--event", temp_file("{\"v\":2}"), "--", PROBE, NULL};
-    local_ok(args, &r);
+    local_ran(args, &r);
     json_t *a = json_line(r.out, 0), *b = json_line(r.out, 1);
     ck_assert_str_eq(str(a, "errorType"), "Sandbox.Timedout");
     ck_assert_ptr_nonnull(strstr(str(a, "errorMessage"), "Task timed out after 0.50 seconds"));
@@ -89,7 +89,7 @@ START_TEST(exit_mid_invocation_is_reported_and_restarted)
     struct run r;
     const char *args[] = {"invoke", "--event", temp_file("{\"action\":\"exit\",\"code\":4}"), "--event",
                           temp_file("{\"v\":2}"), "--", PROBE, NULL};
-    local_ok(args, &r);
+    local_ran(args, &r);
     json_t *a = json_line(r.out, 0), *b = json_line(r.out, 1);
     ck_assert_str_eq(str(a, "errorType"), "Runtime.ExitError");
     ck_assert_ptr_nonnull(strstr(str(a, "errorMessage"), "Runtime exited with error: exit status 4"));
@@ -105,7 +105,7 @@ START_TEST(oversized_request_is_refused_before_the_function)
     const char *args[] = {"invoke", "--event", temp_big_event(6 * 1024 * 1024), "--event", temp_file("{\"v\":2}"),
                           "--", PROBE, NULL};
     run_local(args, 30, &r);
-    ck_assert_int_eq(r.status, 0);
+    ck_assert_int_eq(r.status, 1);
     json_t *a = json_line(r.out, 0), *b = json_line(r.out, 1);
     ck_assert_str_eq(str(a, "errorType"), "RequestEntityTooLargeException");
     ck_assert_int_eq(json_integer_value(json_object_get(b, "v")), 2);
@@ -122,7 +122,7 @@ START_TEST(oversized_response_is_refused_with_413)
     const char *e = temp_file("{}");
     const char *args[] = {"invoke", "--event", e, "--event", e, "--", build_path("tests/functions/naive/bootstrap"), NULL};
     run_local(args, 30, &r);
-    ck_assert_int_eq(r.status, 0);
+    ck_assert_int_eq(r.status, 1);
     json_t *a = json_line(r.out, 0);
     ck_assert_str_eq(str(a, "errorType"), "Function.ResponseSizeTooLarge");
     ck_assert_ptr_nonnull(strstr(str(a, "errorMessage"), "(7340032 bytes)"));

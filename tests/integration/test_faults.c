@@ -82,7 +82,8 @@ START_TEST(fault)
     const char *args[] = {"invoke", "--fault", c->fault, "--env", init_env, "--event", temp_file(c->first_event),
                           "--event", temp_file("{\"v\":2}"), "--", PROBE, NULL};
     run_local(args, 30, &r);
-    ck_assert_msg(r.status == 0, "%s: slsrt-local exited %d: %s", c->fault, r.status, r.err);
+    /* 1: an invocation failed, as a fault may make it; 3 would be a broken contract. */
+    ck_assert_msg(r.status == 0 || r.status == 1, "%s: slsrt-local exited %d: %s", c->fault, r.status, r.err);
     const char *second = strchr(r.out, '\n');
     ck_assert_msg(second && strstr(r.out, c->first_result) && strstr(r.out, c->first_result) < second,
                   "%s: first result %s", c->fault, r.out);

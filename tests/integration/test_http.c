@@ -24,7 +24,7 @@ static json_t *invoke(const char *bootstrap, const char *event, json_t **view)
     struct run r;
     const char *args[] = {"invoke", "--quiet", "--event", event, "--", bootstrap, NULL};
     run_local(args, 20, &r);
-    ck_assert_msg(r.status == 0, "%s: %s", event, r.err);
+    ck_assert_msg(r.status == 0 || r.status == 1, "%s: %s", event, r.err); /* 1: the function failed it */
     json_t *resp = json_line(r.out, 0);
     ck_assert_msg(resp != NULL, "%s: %s", event, r.out);
     if (view) {

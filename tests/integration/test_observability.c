@@ -242,7 +242,7 @@ START_TEST(every_json_log_line_carries_the_required_keys)
     struct run r;
     const char *args[] = {"invoke", "--log-format", "JSON", "--event", ORDER, "--event",
                           "examples/traced/events/bad-order.json", "--event", ORDER, "--", TRACED, NULL};
-    local_ok(args, &r);
+    local_ran(args, &r);
     struct lines l = classify(r.err);
     ck_assert_int_eq(json_array_size(l.logs), 3); /* two "processing order", one runtime error line */
     size_t i;

@@ -113,7 +113,7 @@ START_TEST(handler_error_is_posted_with_type_and_message)
                           temp_file("{\"action\":\"fail\",\"type\":\"Function.NotFound\",\"message\":\"no \\\"item\\\" 7\"}"),
                           "--event", temp_file("{\"action\":\"fail-bare\"}"), "--", PROBE, NULL};
     run_local(args, 20, &r);
-    ck_assert_int_eq(r.status, 0); /* 0: the invocation id was echoed on /error too */
+    ck_assert_int_eq(r.status, 1); /* 1, not 3: the invocation id was echoed on /error too */
     json_t *a = json_line(r.out, 0), *b = json_line(r.out, 1);
     ck_assert_str_eq(str(a, "errorType"), "Function.NotFound");
     ck_assert_str_eq(str(a, "errorMessage"), "no \"item\" 7");
@@ -132,7 +132,7 @@ START_TEST(malformed_event_is_a_function_error_and_the_loop_goes_on)
     struct run r;
     const char *args[] = {"invoke", "--event", temp_file("{\"name\": oops"), "--event",
                           "examples/hello/events/ada.json", "--", HELLO, NULL};
-    local_ok(args, &r);
+    local_ran(args, &r);
     json_t *a = json_line(r.out, 0), *b = json_line(r.out, 1);
     ck_assert_str_eq(str(a, "errorType"), "Runtime.InvalidEventJSON");
     ck_assert_ptr_nonnull(strstr(str(a, "errorMessage"), "line 1"));
@@ -161,7 +161,7 @@ START_TEST(oversized_response_is_reported_by_the_runtime)
     const char *args[] = {"invoke", "--event", temp_file("{\"action\":\"big\",\"bytes\":6291557}"), "--event",
                           temp_file("{\"action\":\"big\",\"bytes\":6291556}"), "--", PROBE, NULL};
     run_local(args, 30, &r);
-    ck_assert_int_eq(r.status, 0);
+    ck_assert_int_eq(r.status, 1);
     json_t *a = json_line(r.out, 0);
     ck_assert_str_eq(str(a, "errorType"), "Function.ResponseSizeTooLarge");
     ck_assert_ptr_nonnull(strstr(str(a, "errorMessage"), "6291557"));
@@ -177,7 +177,7 @@ START_TEST(init_failure_goes_to_init_error_then_exits)
 {
     struct run r;
     const char *args[] = {"invoke", "--event", temp_file("{}"), "--event", temp_file("{}"), "--env", "PROBE_INIT=fail", "--", PROBE, NULL};
-    local_ok(args, &r);
+    local_ran(args, &r);
     json_t *a = json_line(r.out, 0), *b = json_line(r.out, 1);
     ck_assert_str_eq(str(a, "errorType"), "Function.ConfigMissing");
     ck_assert_str_eq(str(a, "errorMessage"), "PROBE_INIT asked init to fail");

@@ -220,6 +220,14 @@ void local_ok(const char *const *args, struct run *r)
                   r->err + (n > 2000 ? n - 2000 : 0));
 }
 
+void local_ran(const char *const *args, struct run *r)
+{
+    run_local(args, 20, r);
+    size_t n = strlen(r->err);
+    ck_assert_msg(r->status == 0 || r->status == 1, "slsrt-local exited with %d; its stderr ends:\n%s", r->status,
+                  r->err + (n > 2000 ? n - 2000 : 0));
+}
+
 json_t *local_json(const char *const *args, struct run *r)
 {
     local_ok(args, r);
@@ -306,15 +314,20 @@ const char *fixtures_dir(void)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? path : NULL;
 }
 
-int start_serve(const char *const *args, int *pid)
+int start_serve(const char *const *args, int *pid) { return start_local("serve", args, pid); }
+
+int start_local(const char *command, const char *const *args, int *pid) { return start_local_in(NULL, command, args, pid); }
+
+int start_local_in(const char *dir, const char *command, const char *const *args, int *pid)
 {
     int err[2];
     if (pipe(err))
         return 0;
     const char *argv[64];
     size_t n = 0;
-    argv[n++] = build_path("bin/slsrt-local");
-    argv[n++] = "serve";
+    char *local = realpath(build_path("bin/slsrt-local"), NULL);
+    argv[n++] = local;
+    argv[n++] = command;
     argv[n++] = "--port";
     argv[n++] = "0";
     for (; *args && n < 63; args++)
@@ -324,9 +337,12 @@ int start_serve(const char *const *args, int *pid)
     if (*pid == 0) {
         dup2(err[1], 2);
         close(err[0]), close(err[1]);
+        if (dir && chdir(dir) != 0)
+            _exit(126);
         execvp(argv[0], (char *const *)argv);
         _exit(127);
     }
+    free(local);
     close(err[1]);
     /* Read stderr until the serving line; afterwards pass it through. */
     char buf[4096];

@@ -42,6 +42,9 @@ void run_free(struct run *r);
  * outputs for the test's own checks (run_free() it).
  */
 void local_ok(const char *const *args, struct run *r);
+/* The same, where some invocation fails on purpose: slsrt-local exits 1
+ * then (and 0 when none did); anything else fails the test. */
+void local_ran(const char *const *args, struct run *r);
 /* local_ok(), then the first answer (stdout's line 0) as JSON, which must
  * parse.  New reference. */
 json_t *local_json(const char *const *args, struct run *r);
@@ -63,6 +66,10 @@ int count_lines(const char *text, const char *needle);
  * wait for its "serving" line; returns the port (0 on failure), *pid set.
  */
 int start_serve(const char *const *args, int *pid);
+/* The same for another serving command ("start-api", "watch"). */
+int start_local(const char *command, const char *const *args, int *pid);
+/* The same, run in the folder dir (watch watches its working folder). */
+int start_local_in(const char *dir, const char *command, const char *const *args, int *pid);
 /* One HTTP/1.1 request to 127.0.0.1:port; returns the whole raw response (free()). */
 char *http_request(int port, const char *method, const char *path, const char *body, size_t body_len);
 /* The same, sent byte for byte: target as given, then `headers` ("Name:

@@ -57,8 +57,10 @@ static void *invoker(void *arg)
     }
 }
 
+/* 1 when any invocation failed (the init's failure fails them all), else 0. */
 static int invoke_parallel(struct emu *e, char **events, size_t *lens, size_t n)
 {
+    int failed = 0;
     struct parallel p = {.e = e, .events = events, .lens = lens, .n = n, .results = calloc(n, sizeof *p.results)};
     pthread_mutex_init(&p.mu, NULL);
     int nthreads = e->opt->concurrency;
@@ -70,12 +72,13 @@ static int invoke_parallel(struct emu *e, char **events, size_t *lens, size_t n)
     for (size_t i = 0; i < n; i++) {
         fwrite(p.results[i].result ? p.results[i].result : "", 1, p.results[i].result_len, stdout);
         fputc('\n', stdout);
+        failed |= p.results[i].is_error;
         invocation_free(&p.results[i]);
     }
     fflush(stdout);
     free(p.results);
     pthread_mutex_destroy(&p.mu);
-    return 0;
+    return failed;
 }
 
 /* --rss-every N: the bootstrap's resident memory now, for soak tests. */
@@ -138,6 +141,5 @@ int cmd_invoke(struct emu *e, const char *const *events, size_t nevents, int rep
         }
         free(event);
     }
-    (void)failed;
-    return 0;
+    return failed;
 }

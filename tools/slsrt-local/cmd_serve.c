@@ -16,11 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 
-struct serve {
-    struct emu *e;
-    sem_t slots; /* --concurrency invocations at a time */
-};
-
 struct body {
     char *data;
     size_t len, cap, total;
@@ -46,55 +41,6 @@ static int is_invoke_path(const char *url)
     return strncmp(url, p, strlen(p)) == 0 && n > strlen(p) + t && strcmp(url + n - t, tail) == 0;
 }
 
-/*
- * One invocation on its own thread, so that this connection's thread can
- * answer as soon as the function starts streaming: the stream's bytes come
- * through a pipe and go on to the caller as they arrive.
- */
-struct job {
-    struct serve *s;
-    struct invocation inv;
-    char *event;
-    size_t len;
-    int pipe[2];
-    int done; /* under emu.mu */
-    pthread_t thread;
-};
-
-static void *run_job(void *arg)
-{
-    struct job *j = arg;
-    sem_wait(&j->s->slots);
-    emu_invoke(j->s->e, &j->inv, j->event, j->len, j->pipe[1]);
-    sem_post(&j->s->slots);
-    close(j->pipe[1]); /* the end of a stream */
-    pthread_mutex_lock(&j->s->e->mu);
-    j->done = 1;
-    pthread_cond_broadcast(&j->s->e->cv);
-    pthread_mutex_unlock(&j->s->e->mu);
-    return NULL;
-}
-
-static void job_free(void *cls)
-{
-    struct job *j = cls;
-    pthread_join(j->thread, NULL);
-    report_end(j->s->e, &j->inv);
-    if (j->inv.streaming && j->inv.is_error)
-        emu_log("slsrt-local: the stream of %s ended with %.*s", j->inv.id, (int)j->inv.result_len, j->inv.result);
-    close(j->pipe[0]);
-    invocation_free(&j->inv);
-    free(j);
-}
-
-static ssize_t read_stream(void *cls, uint64_t pos, char *buf, size_t max)
-{
-    struct job *j = cls;
-    (void)pos;
-    ssize_t n = read(j->pipe[0], buf, max);
-    return n > 0 ? n : n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : MHD_CONTENT_READER_END_WITH_ERROR;
-}
-
 static enum MHD_Result invoke(struct serve *s, struct MHD_Connection *c, struct body *b)
 {
     if (b->total > EMU_MAX_PAYLOAD) {
@@ -105,37 +51,20 @@ static enum MHD_Result invoke(struct serve *s, struct MHD_Connection *c, struct 
         free(doc);
         return ok;
     }
-    struct job *j = calloc(1, sizeof *j);
-    if (!j || pipe2(j->pipe, O_CLOEXEC) != 0) {
-        free(j);
+    struct job *j = job_start(s->e, &s->slots, b->data ? b->data : "", b->len);
+    if (!j)
         return MHD_NO;
-    }
-    j->s = s;
-    j->event = b->data ? b->data : "";
-    j->len = b->len;
-    pthread_create(&j->thread, NULL, run_job, j);
-
-    struct emu *e = s->e;
-    pthread_mutex_lock(&e->mu);
-    while (!j->done && !j->inv.streaming)
-        pthread_cond_wait(&e->cv, &e->mu);
-    int streaming = j->inv.streaming;
-    pthread_mutex_unlock(&e->mu);
-
-    if (streaming) {
-        struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, read_stream, j, job_free);
+    if (j->inv.streaming) {
+        struct MHD_Response *r =
+            MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, job_read_stream, j, job_free);
         MHD_add_response_header(r, "Content-Type", j->inv.content_type ? j->inv.content_type : "application/octet-stream");
         enum MHD_Result ok = MHD_queue_response(c, 200, r);
         MHD_destroy_response(r);
         return ok;
     }
-    pthread_join(j->thread, NULL);
     enum MHD_Result ok = answer(c, 200, j->inv.result ? j->inv.result : "", j->inv.result_len, j->inv.content_type,
                                 j->inv.is_error);
-    report_end(e, &j->inv);
-    close(j->pipe[0]);
-    invocation_free(&j->inv);
-    free(j);
+    job_free(j);
     return ok;
 }
 
@@ -182,10 +111,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **ctx, enum M
     *ctx = NULL;
 }
 
-int cmd_serve(struct emu *e, int port)
+struct MHD_Daemon *serve_start(struct serve *s, int port, unsigned *bound)
 {
-    struct serve s = {.e = e};
-    sem_init(&s.slots, 0, (unsigned)e->opt->concurrency);
+    sem_init(&s->slots, 0, (unsigned)s->e->opt->concurrency);
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     /* poll(), not select(): descriptors above 1024 work; a client that
@@ -193,34 +121,34 @@ int cmd_serve(struct emu *e, int port)
      * requests cannot pile up and lock others out. */
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-        on_request, &s, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)e->opt->idle_timeout_s, MHD_OPTION_CONNECTION_LIMIT, 4096u,
+        on_request, s, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->e->opt->idle_timeout_s, MHD_OPTION_CONNECTION_LIMIT, 4096u,
         MHD_OPTION_THREAD_STACK_SIZE, (size_t)256 * 1024, MHD_OPTION_END);
+    const union MHD_DaemonInfo *info = d ? MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT) : NULL;
+    *bound = info ? info->port : (unsigned)port;
+    if (!d)
+        sem_destroy(&s->slots);
+    return d;
+}
+
+void serve_stop(struct serve *s, struct MHD_Daemon *d)
+{
+    MHD_stop_daemon(d);
+    sem_destroy(&s->slots);
+}
+
+int cmd_serve(struct emu *e, int port)
+{
+    struct serve s = {.e = e};
+    unsigned bound;
+    struct MHD_Daemon *d = serve_start(&s, port, &bound);
     if (!d) {
         emu_log("slsrt-local: cannot listen on 127.0.0.1:%d", port);
         return 2;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-    emu_log("slsrt-local: serving http://127.0.0.1:%u/2015-03-31/functions/function/invocations",
-            info ? info->port : (unsigned)port);
-
-    /* Signals are blocked in every thread (main.c); wait for one here. */
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    /* Between signals, notice a bootstrap that died while idle, so that no
-     * zombie stays and its long poll lets go. */
-    struct timespec tick = {0, 200 * 1000000L};
-    while (sigtimedwait(&set, NULL, &tick) < 0) {
-        pthread_mutex_lock(&e->mu);
-        if (e->pid && !e->inflight && sandbox_reap(e))
-            emu_note_idle_exit(e);
-        pthread_mutex_unlock(&e->mu);
-    }
-    emu_log("slsrt-local: stopping");
+    emu_log("slsrt-local: serving http://127.0.0.1:%u/2015-03-31/functions/function/invocations", bound);
+    emu_wait_for_stop(e, NULL, NULL);
     emu_shutdown(e); /* ends an invocation in flight before its thread is joined */
-    MHD_stop_daemon(d);
-    sem_destroy(&s.slots);
+    serve_stop(&s, d);
     return 0;
 }

@@ -9,6 +9,7 @@
 #define SLSRT_LOCAL_EMU_H
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -96,6 +97,7 @@ struct emu {
     unsigned extensions;  /* registered in this sandbox: SIGTERM at shutdown */
     unsigned calls[CALL_COUNT]; /* over the emulator's life: --fault @N counts these */
     unsigned violations;  /* contract breaches seen from the runtime */
+    int paused;           /* watch is rebuilding: invocations wait (cv) */
     char done_ids[16][40]; /* recently answered, to catch a second answer */
     unsigned done_next;
 };
@@ -146,8 +148,93 @@ void emu_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void report_start(const struct emu *e, const struct invocation *inv);
 void report_end(const struct emu *e, const struct invocation *inv);
 
-/* cmd_invoke.c, cmd_serve.c */
+/* front.c: one invocation for an HTTP client, on its own thread.  job_start
+ * returns once the result is in, or once the function started streaming
+ * (then read the stream with job_read_stream, an MHD content reader, and
+ * free with job_free, its MHD free callback). */
+struct job {
+    struct emu *e;
+    sem_t *slots; /* --concurrency invocations at a time */
+    struct invocation inv;
+    const char *event;
+    size_t len;
+    int pipe[2];
+    int done; /* under emu.mu */
+    pthread_t thread;
+};
+struct job *job_start(struct emu *e, sem_t *slots, const char *event, size_t len);
+ssize_t job_read_stream(void *cls, uint64_t pos, char *buf, size_t max);
+void job_free(void *cls);
+
+/* Wait for SIGINT or SIGTERM, reaping a bootstrap that dies while idle and
+ * calling tick(arg) (may be NULL) every 200 ms. */
+void emu_wait_for_stop(struct emu *e, void (*tick)(void *), void *arg);
+
+/* http_event.c: a plain HTTP request as an HTTP source's event. */
+enum http_source { HTTP_APIGW_V2, HTTP_APIGW_V1, HTTP_ALB, HTTP_FUNCTION_URL };
+struct http_header {
+    const char *name, *value;
+};
+struct http_request {
+    enum http_source source;
+    const char *method, *path, *query; /* path and query as sent; query may be NULL */
+    const struct http_header *headers;
+    size_t nheaders;
+    const char *body;
+    size_t body_len;
+};
+struct route_match {
+    char route_key[1024], resource[1024];
+    struct json_t *params; /* pathParameters (new reference) */
+};
+int http_source_parse(const char *name); /* -1 when unknown */
+const char *http_source_name(enum http_source s);
+/* The event (new text, free()). */
+char *http_event(const struct http_request *r, const struct route_match *m);
+
+/* routes.c */
+struct route {
+    char method[16], path[900]; /* path "": $default */
+};
+struct routes {
+    struct route *list;
+    size_t n;
+};
+int routes_load(const char *file, struct routes *out);
+/* 0 with m filled (m->params always set), -1 when no route takes it. */
+int routes_match(const struct routes *rs, const char *method, const char *path, struct route_match *m);
+
+/* cmd_serve.c: the invoke endpoint of serve (and watch --serve). */
+struct serve {
+    struct emu *e;
+    sem_t slots; /* --concurrency invocations at a time */
+};
+struct MHD_Daemon *serve_start(struct serve *s, int port, unsigned *bound);
+void serve_stop(struct serve *s, struct MHD_Daemon *d);
+
+/* cmd_api.c: the HTTP front of start-api (and watch --http). */
+struct api {
+    struct emu *e;
+    sem_t slots;
+    enum http_source source;
+    struct routes routes;
+};
+struct MHD_Daemon *api_start(struct api *api, int port, unsigned *bound);
+void api_stop(struct api *api, struct MHD_Daemon *d);
+int cmd_api(struct emu *e, int port, const char *source, const char *routes_file);
+
+/* cmd_watch.c */
+struct watch_options {
+    const char *build; /* shell command, default "make" */
+    int http_port, serve_port; /* -1: not served */
+    const char *source, *routes;
+};
+int cmd_watch(struct emu *e, const struct watch_options *w);
+
+/* cmd_invoke.c, cmd_serve.c, cmd_event.c */
 int cmd_invoke(struct emu *e, const char *const *events, size_t nevents, int repeat);
 int cmd_serve(struct emu *e, int port);
+int cmd_event(int argc, char **argv); /* the arguments after "event" */
+int cmd_new(int argc, char **argv);   /* the arguments after "new" */
 
 #endif

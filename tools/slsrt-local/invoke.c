@@ -170,6 +170,8 @@ void emu_invoke(struct emu *e, struct invocation *inv, const char *event, size_t
     }
 
     pthread_mutex_lock(&e->mu);
+    while (e->paused) /* watch is rebuilding the function: this waits for the new one */
+        pthread_cond_wait(&e->cv, &e->mu);
     /* A bootstrap that died while idle is replaced, as Lambda re-initialises. */
     if (e->pid && sandbox_reap(e))
         emu_note_idle_exit(e);

@@ -3,6 +3,10 @@
  *
  *   slsrt-local invoke [options] --event FILE [--event FILE...] -- ./bootstrap [args]
  *   slsrt-local serve  [options] --port N -- ./bootstrap [args]
+ *   slsrt-local start-api [options] --port N [--source S] [--routes FILE] -- ./bootstrap [args]
+ *   slsrt-local watch [options] [--build CMD] [--http PORT] [--serve PORT] -- ./bootstrap [args]
+ *   slsrt-local event  SOURCE [--set PATH=VALUE]...
+ *   slsrt-local new    NAME [--kind json|http|events] [--dir PARENT]
  */
 #include "emu.h"
 
@@ -13,22 +17,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <slsrt/common.h>
+
 static void usage(FILE *out)
 {
     fputs("usage: slsrt-local invoke [options] --event FILE [--event FILE...] -- BOOTSTRAP [ARGS]\n"
           "       slsrt-local serve  [options] [--port N] -- BOOTSTRAP [ARGS]\n"
+          "       slsrt-local start-api [options] [--port N] [--source S] [--routes FILE] -- BOOTSTRAP [ARGS]\n"
+          "       slsrt-local watch [options] [--build CMD] [--http PORT] [--serve PORT] -- BOOTSTRAP [ARGS]\n"
+          "       slsrt-local event  SOURCE [--set PATH=VALUE]...   (a sample event; --list)\n"
+          "       slsrt-local new    NAME [--kind json|http|events] [--dir PARENT]   (a project)\n"
+          "       slsrt-local --version\n"
           "\n"
           "Plays the Lambda service for a custom-runtime bootstrap: serves it the\n"
           "Runtime API, sets the environment Lambda sets, enforces timeouts and\n"
           "payload limits, restarts it when it exits.  invoke prints each response\n"
           "(or error document) on one line of stdout; logs and START/END/REPORT\n"
-          "lines go to stderr.  serve exposes POST\n"
+          "lines go to stderr; it exits 1 when an invocation (or the init) failed,\n"
+          "2 on bad usage, 3 when the runtime broke the Runtime API contract.\n"
+          "serve exposes POST\n"
           "/2015-03-31/functions/function/invocations like AWS's emulator.\n"
+          "start-api puts plain HTTP in front: each request becomes the event of\n"
+          "--source (apigw-v2, apigw-v1, alb, function-url; default apigw-v2), the\n"
+          "answer the HTTP response; --routes FILE lists \"METHOD /path/{param}\" lines.\n"
+          "watch rebuilds (--build CMD, default make) when the sources under the\n"
+          "current folder change and restarts the function, serving start-api's\n"
+          "front on --http PORT (default 3000) and serve's on --serve PORT.\n"
           "\n"
           "options:\n"
           "  --event FILE          event payload (repeatable; '-' for stdin)\n"
           "  --repeat N            invoke each event N times (default 1)\n"
-          "  --port N              serve: port on 127.0.0.1 (default 9000; 0 = any)\n"
+          "  --port N              serve, start-api: port on 127.0.0.1 (default 9000, 3000;\n"
+          "                        0 = any)\n"
           "  --timeout SECONDS     function timeout (default 3)\n"
           "  --memory MB           memory size (default 128)\n"
           "  --function-name NAME  (default: the bootstrap's directory name)\n"
@@ -81,7 +101,16 @@ int main(int argc, char **argv)
         return argc < 2 ? 2 : 0;
     }
     const char *cmd = argv[1];
-    int serve = strcmp(cmd, "serve") == 0;
+    if (!strcmp(cmd, "--version")) {
+        printf("slsrt-local %s\n", SLSRT_VERSION_STRING);
+        return 0;
+    }
+    if (!strcmp(cmd, "event"))
+        return cmd_event(argc - 2, argv + 2);
+    if (!strcmp(cmd, "new"))
+        return cmd_new(argc - 2, argv + 2);
+    int api = strcmp(cmd, "start-api") == 0, watch = strcmp(cmd, "watch") == 0;
+    int serve = api || watch || strcmp(cmd, "serve") == 0;
     if (!serve && strcmp(cmd, "invoke") != 0) {
         fprintf(stderr, "slsrt-local: unknown command '%s'\n", cmd);
         usage(stderr);
@@ -94,9 +123,12 @@ int main(int argc, char **argv)
     o.env = calloc((size_t)argc, sizeof *o.env);
     o.faults = calloc((size_t)argc, sizeof *o.faults);
     size_t nevents = 0;
-    int port = 9000, repeat = 1, status = 2;
+    int port = api ? 3000 : 9000, repeat = 1, status = 2;
+    const char *source = NULL, *routes = NULL;
+    struct watch_options wo = {.http_port = -1, .serve_port = -1};
     enum { O_EVENT = 1, O_REPEAT, O_PORT, O_TIMEOUT, O_MEMORY, O_NAME, O_REGION, O_HANDLER, O_ENV,
-           O_LOGFMT, O_LOGLVL, O_LAYER, O_CC, O_COGNITO, O_TENANT, O_SAMPLED, O_NOTRACE, O_NOINVID, O_FAULT, O_QUIET, O_CONCURRENCY, O_RSS, O_GRACEFUL, O_IDLE };
+           O_LOGFMT, O_LOGLVL, O_LAYER, O_CC, O_COGNITO, O_TENANT, O_SAMPLED, O_NOTRACE, O_NOINVID, O_FAULT, O_QUIET, O_CONCURRENCY, O_RSS, O_GRACEFUL, O_IDLE,
+           O_SOURCE, O_ROUTES, O_BUILD, O_HTTP, O_SERVE };
     static const struct option longopts[] = {
         {"event", 1, 0, O_EVENT}, {"repeat", 1, 0, O_REPEAT}, {"port", 1, 0, O_PORT},
         {"timeout", 1, 0, O_TIMEOUT}, {"memory", 1, 0, O_MEMORY}, {"function-name", 1, 0, O_NAME},
@@ -105,7 +137,8 @@ int main(int argc, char **argv)
         {"client-context", 1, 0, O_CC}, {"cognito-identity", 1, 0, O_COGNITO}, {"tenant-id", 1, 0, O_TENANT},
         {"trace-sampled", 0, 0, O_SAMPLED}, {"no-trace-header", 0, 0, O_NOTRACE}, {"no-invocation-id", 0, 0, O_NOINVID}, {"fault", 1, 0, O_FAULT},
         {"quiet", 0, 0, O_QUIET}, {"concurrency", 1, 0, O_CONCURRENCY}, {"rss-every", 1, 0, O_RSS}, {"graceful-stop", 1, 0, O_GRACEFUL},
-        {"idle-timeout", 1, 0, O_IDLE}, {0, 0, 0, 0}};
+        {"idle-timeout", 1, 0, O_IDLE}, {"source", 1, 0, O_SOURCE}, {"routes", 1, 0, O_ROUTES},
+        {"build", 1, 0, O_BUILD}, {"http", 1, 0, O_HTTP}, {"serve", 1, 0, O_SERVE}, {0, 0, 0, 0}};
     int c;
     optind = 2;
     while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
@@ -139,6 +172,11 @@ int main(int argc, char **argv)
         case O_RSS: o.rss_every = atoi(optarg); break;
         case O_GRACEFUL: o.graceful_stop_ms = atoi(optarg); break;
         case O_IDLE: o.idle_timeout_s = atoi(optarg); break;
+        case O_SOURCE: source = optarg; break;
+        case O_ROUTES: routes = optarg; break;
+        case O_BUILD: wo.build = optarg; break;
+        case O_HTTP: wo.http_port = atoi(optarg); break;
+        case O_SERVE: wo.serve_port = atoi(optarg); break;
         case O_FAULT:
             if (fault_parse(optarg, &o.faults[o.nfaults]) != 0) {
                 fprintf(stderr, "slsrt-local: bad --fault '%s' (CALL:ACTION[@N|@N+|@N-M])\n", optarg);
@@ -182,12 +220,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "slsrt-local: cannot start the Runtime API server\n");
         goto out;
     }
-    status = serve ? cmd_serve(&e, port) : cmd_invoke(&e, events, nevents, repeat);
+    if (watch) {
+        wo.source = source, wo.routes = routes;
+        if (wo.http_port < 0 && wo.serve_port < 0)
+            wo.http_port = 3000;
+        status = cmd_watch(&e, &wo);
+    } else {
+        status = api ? cmd_api(&e, port, source, routes) : serve ? cmd_serve(&e, port) : cmd_invoke(&e, events, nevents, repeat);
+    }
     emu_shutdown(&e);
     if (e.violations) {
         emu_log("slsrt-local: the runtime broke the Runtime API contract %u time(s)", e.violations);
-        if (status == 0)
-            status = 3;
+        status = 3; /* over an invocation's failure too: a broken contract is the runtime's bug */
     }
 out:
     free(events);

@@ -1,5 +1,6 @@
 /* util.c - clocks, ids and error documents for slsrt-local. */
 #include "emu.h"
+#include "embedded.h"
 
 #include <fcntl.h>
 #include <stdarg.h>
@@ -78,4 +79,12 @@ void emu_log(const char *fmt, ...)
     line[n++] = '\n';
     ssize_t ignored = write(STDERR_FILENO, line, (size_t)n);
     (void)ignored;
+}
+
+const char *embedded_text(const struct embedded *list, const char *path)
+{
+    for (; list->path; list++)
+        if (!strcmp(list->path, path))
+            return list->text;
+    return NULL;
 }
