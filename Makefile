@@ -63,7 +63,7 @@ INTEG_BINS := $(INTEG_TESTS:%=$(BUILD)/tests/integration/%)
 TEST_SUPPORT := tests/support/harness.c
 PUBLIC_HEADERS := $(wildcard include/slsrt/*.h)
 
-.PHONY: check-sign check-cdk estate-inputs all lib layer check-arm64 function examples tools tests deps run check test-run check-asan check-tsan check-valgrind gates fuzz soak bench install clean
+.PHONY: check-sign check-cdk cdk-pack estate-inputs all lib layer check-arm64 function examples tools tests deps run check test-run check-asan check-tsan check-valgrind gates fuzz soak bench install clean
 all: lib tools examples
 
 deps:
@@ -280,6 +280,16 @@ check-cdk: deps
 	@cd cdk/examples/estate && SLSRT_BUILD=$(abspath $(BUILD)) CDK_DISABLE_CLI_TELEMETRY=true \
 	    ../../node_modules/.bin/cdk synth --quiet --no-notices --output $(abspath $(BUILD))/cdk.out/estate
 	@echo "cdk: estate synthesized to $(BUILD)/cdk.out/estate with no cdk-nag finding left unacknowledged"
+	@$(MAKE) --no-print-directory -s cdk-pack
+	@scripts/check-cdk-app $(BUILD) $(BUILD)/slsrt-cdk-$(VERSION).tgz
+
+# @slsrt/cdk as a package a user's app installs: $(BUILD)/slsrt-cdk-<version>.tgz.
+cdk-pack: deps
+	@scripts/install-node-deps --in cdk >/dev/null
+	@cd cdk && npm run --silent build
+	@mkdir -p $(BUILD)
+	@cd cdk && npm pack --silent --pack-destination $(abspath $(BUILD)) >/dev/null
+	@echo "cdk-pack: $(BUILD)/slsrt-cdk-$(VERSION).tgz (npm install it in your CDK app, with aws-cdk-lib and constructs)"
 
 # What the estate deploys: both layers and the arm64 builds of two examples.
 estate-inputs: lib

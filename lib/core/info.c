@@ -18,39 +18,69 @@ static void hcl_list(const json_t *list)
     printf("]");
 }
 
+/*
+ * A complete, self-consistent Terraform suggestion: the variables it reads
+ * (the layer's ARN, the declared environment), the function's role and its
+ * policy (its own log group, X-Ray, the declared permissions), the log
+ * group, and the function.
+ */
 static void terraform(const json_t *info)
 {
     const char *name = json_string_value(json_object_get(info, "name"));
     const char *arch = json_string_value(json_object_get(info, "architecture"));
     if (!name)
         name = "function";
+    const json_t *env = json_object_get(info, "environment");
+    size_t i;
+    json_t *v;
+    printf("variable \"slsrt_layer_arn\" {\n  type        = string\n"
+           "  description = \"The slsrt layer for %s (as SlsrtLayer publishes it: SSM /slsrt/%d/%s/latest)\"\n}\n\n",
+           arch ? arch : "arm64", SLSRT_VERSION_MAJOR, arch ? arch : "arm64");
+    json_array_foreach(env, i, v) printf("variable \"%s\" {\n  type = string\n}\n\n", json_string_value(v));
+
+    printf("data \"aws_iam_policy_document\" \"%s_assume\" {\n  statement {\n    actions = [\"sts:AssumeRole\"]\n"
+           "    principals {\n      type        = \"Service\"\n      identifiers = [\"lambda.amazonaws.com\"]\n    }\n"
+           "  }\n}\n\n",
+           name);
+    printf("resource \"aws_iam_role\" \"%s\" {\n  name               = \"%s\"\n"
+           "  assume_role_policy = data.aws_iam_policy_document.%s_assume.json\n}\n\n",
+           name, name, name);
+    printf("resource \"aws_cloudwatch_log_group\" \"%s\" {\n  name              = \"/aws/lambda/%s\"\n"
+           "  retention_in_days = 30\n}\n\n",
+           name, name);
+    /* Its own log group, X-Ray (no resource-level permissions), what it declared. */
+    printf("data \"aws_iam_policy_document\" \"%s\" {\n  statement {\n"
+           "    actions   = [\"logs:CreateLogStream\", \"logs:PutLogEvents\"]\n"
+           "    resources = [\"${aws_cloudwatch_log_group.%s.arn}:*\"]\n  }\n  statement {\n"
+           "    actions   = [\"xray:PutTraceSegments\", \"xray:PutTelemetryRecords\"]\n    resources = [\"*\"]\n  }\n",
+           name, name);
+    json_array_foreach(json_object_get(info, "permissions"), i, v) {
+        printf("  statement {\n    actions   = ");
+        hcl_list(json_object_get(v, "actions"));
+        printf("\n    resources = ");
+        hcl_list(json_object_get(v, "resources"));
+        printf("\n  }\n");
+    }
+    printf("}\n\nresource \"aws_iam_role_policy\" \"%s\" {\n  role   = aws_iam_role.%s.id\n"
+           "  policy = data.aws_iam_policy_document.%s.json\n}\n\n",
+           name, name, name);
+
     printf("resource \"aws_lambda_function\" \"%s\" {\n", name);
     printf("  function_name = \"%s\"\n  runtime       = \"provided.al2023\"\n  handler       = \"bootstrap\"\n", name);
     printf("  architectures = [\"%s\"]\n", arch ? arch : "arm64");
     printf("  memory_size   = %lld\n", json_integer_value(json_object_get(info, "memory")) ?: 256);
     printf("  timeout       = %lld\n", json_integer_value(json_object_get(info, "timeout")) ?: 10);
-    printf("  filename      = \"function.zip\"\n  layers        = [var.slsrt_layer_arn]\n");
-    printf("  role          = aws_iam_role.%s.arn\n  tracing_config { mode = \"Active\" }\n", name);
-    printf("  logging_config { log_format = \"JSON\" }\n");
-    const json_t *env = json_object_get(info, "environment");
+    printf("  filename      = \"function.zip\"\n  source_code_hash = filebase64sha256(\"function.zip\")\n");
+    printf("  layers        = [var.slsrt_layer_arn]\n  role          = aws_iam_role.%s.arn\n", name);
+    printf("  tracing_config {\n    mode = \"Active\"\n  }\n");
+    printf("  logging_config {\n    log_format = \"JSON\"\n    log_group  = aws_cloudwatch_log_group.%s.name\n  }\n",
+           name);
     if (json_array_size(env)) {
         printf("  environment {\n    variables = {\n");
-        size_t i;
-        json_t *v;
         json_array_foreach(env, i, v) printf("      %s = var.%s\n", json_string_value(v), json_string_value(v));
         printf("    }\n  }\n");
     }
-    printf("}\n\ndata \"aws_iam_policy_document\" \"%s\" {\n", name);
-    size_t i;
-    json_t *p;
-    json_array_foreach(json_object_get(info, "permissions"), i, p) {
-        printf("  statement {\n    actions   = ");
-        hcl_list(json_object_get(p, "actions"));
-        printf("\n    resources = ");
-        hcl_list(json_object_get(p, "resources"));
-        printf("\n  }\n");
-    }
-    printf("}\n");
+    printf("  depends_on = [aws_iam_role_policy.%s, aws_cloudwatch_log_group.%s]\n}\n", name, name);
 }
 
 /* 0 when handled (printed), 2 when the declaration is bad, -1 when not asked. */

@@ -8,6 +8,7 @@
  * {"action": "exit", "code": N}                  exits mid-invocation
  * {"action": "sleep", "ms": N}                   sleeps, then answers
  * {"action": "big", "bytes": N}                  an N-byte text payload
+ * {"action": "allocate", "mb": N}                touches N MB, holds them 2 s, answers
  * {"action": "raw"}                              bytes with a content type
  * {"action": "nothing"}                          returns 0, no payload
  * {"action": "bad-content-type"}                 tries CR/LF in a content type
@@ -177,6 +178,15 @@ static int act(slsrt_invocation *inv, slsrt_response *res, json_t *event)
     if (strcmp(action, "sleep") == 0) {
         usleep((useconds_t)n * 1000);
         return slsrt_response_set_json(res, json_pack("{s:I}", "slept", n));
+    }
+    if (strcmp(action, "allocate") == 0) {
+        size_t mb = (size_t)json_integer_value(json_object_get(event, "mb"));
+        char *block = malloc(mb << 20);
+        if (block)
+            memset(block, 1, mb << 20); /* resident, page by page */
+        usleep(2000 * 1000);
+        free(block);
+        return slsrt_response_set_json(res, json_pack("{s:i}", "allocated", (int)mb));
     }
     if (strcmp(action, "big") == 0) {
         char *body = malloc((size_t)n);

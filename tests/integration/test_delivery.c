@@ -42,6 +42,27 @@ START_TEST(info_json_and_terraform)
     ck_assert_ptr_nonnull(strstr(r.out, "runtime       = \"provided.al2023\""));
     ck_assert_ptr_nonnull(strstr(r.out, "memory_size   = 256"));
     ck_assert_ptr_nonnull(strstr(r.out, "DATABASE_URL = var.DATABASE_URL"));
+    /* Self-consistent: everything referred to is declared in the same text. */
+    const char *refs[][2] = {
+        {"aws_iam_role.posts-api.", "resource \"aws_iam_role\" \"posts-api\""},
+        {"data.aws_iam_policy_document.posts-api.", "data \"aws_iam_policy_document\" \"posts-api\""},
+        {"data.aws_iam_policy_document.posts-api_assume.", "data \"aws_iam_policy_document\" \"posts-api_assume\""},
+        {"aws_cloudwatch_log_group.posts-api.", "resource \"aws_cloudwatch_log_group\" \"posts-api\""},
+        {"aws_iam_role_policy.posts-api", "resource \"aws_iam_role_policy\" \"posts-api\""},
+        {"var.slsrt_layer_arn", "variable \"slsrt_layer_arn\""},
+        {"var.DATABASE_URL", "variable \"DATABASE_URL\""},
+    };
+    for (size_t i = 0; i < sizeof refs / sizeof *refs; i++) {
+        ck_assert_msg(strstr(r.out, refs[i][0]) != NULL, "%s is not used:\n%s", refs[i][0], r.out);
+        ck_assert_msg(strstr(r.out, refs[i][1]) != NULL, "%s is not declared:\n%s", refs[i][1], r.out);
+    }
+    /* The policy is not empty: the log group and X-Ray at least. */
+    ck_assert_ptr_nonnull(strstr(r.out, "\"logs:PutLogEvents\""));
+    ck_assert_ptr_nonnull(strstr(r.out, "\"xray:PutTraceSegments\""));
+    int open = 0;
+    for (const char *p = r.out; *p; p++)
+        open += *p == '{' ? 1 : *p == '}' ? -1 : 0;
+    ck_assert_int_eq(open, 0); /* balanced blocks */
     run_free(&r);
 
     snprintf(cmd, sizeof cmd, "LD_LIBRARY_PATH=%s %s --info", build_path("lib"), build_path("examples/hello/bootstrap"));

@@ -353,6 +353,61 @@ START_TEST(watch_rebuilds_and_restarts_while_serving)
 }
 END_TEST
 
+/* ---- what slsrt-local enforces ------------------------------------------------ */
+
+START_TEST(a_function_over_its_memory_is_stopped)
+{
+    const char *args[] = {"invoke", "--memory", "128", "--event", temp_file("{\"action\":\"allocate\",\"mb\":200}"),
+                          "--event", temp_file("{\"action\":\"allocate\",\"mb\":20}"), "--", PROBE, NULL};
+    struct run r;
+    run_local(args, 30, &r);
+    ck_assert_int_eq(r.status, 1); /* an invocation failed */
+    json_t *a = json_line(r.out, 0), *b = json_line(r.out, 1);
+    ck_assert_str_eq(str(a, "errorType"), "Runtime.OutOfMemory");
+    ck_assert_int_eq(json_integer_value(json_object_get(b, "allocated")), 20); /* a new sandbox took the next */
+    ck_assert_ptr_nonnull(strstr(r.err, "of its 128 MB: stopped"));
+    json_decref(a), json_decref(b);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(a_crash_is_reported_with_function_file_and_line)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    /* AddressSanitizer reports the crash itself, before the runtime's handler. */
+    printf("a_crash_is_reported_with_function_file_and_line: skipped in the sanitized build\n");
+    return;
+#endif
+    const char *args[] = {"invoke", "--quiet", "--event", "examples/crash/events/1-segv.json", "--",
+                          build_path("examples/crash/bootstrap"), NULL};
+    struct run r;
+    run_local(args, 30, &r);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_msg(strstr(r.err, "symbolized:") && strstr(r.err, "crash_segv at ") &&
+                      strstr(r.err, "examples/crash/main.c:23") && strstr(r.err, "handler at "),
+                  "%s", r.err);
+    run_free(&r);
+}
+END_TEST
+
+/* posts-api declares 256 MB and 10 s: slsrt-local runs it so unless told otherwise. */
+START_TEST(the_declared_memory_and_timeout_are_used)
+{
+    const char *declared[] = {"invoke", "--event", temp_file("{}"), "--", build_path("examples/posts-api/bootstrap"),
+                              NULL};
+    struct run r;
+    run_local(declared, 30, &r);
+    ck_assert_ptr_nonnull(strstr(r.err, "posts-api declares 256 MB and 10 s"));
+    ck_assert_ptr_nonnull(strstr(r.err, "Memory Size: 256 MB"));
+    run_free(&r);
+    const char *told[] = {"invoke", "--memory", "512", "--event", temp_file("{}"), "--",
+                          build_path("examples/posts-api/bootstrap"), NULL};
+    run_local(told, 30, &r);
+    ck_assert_ptr_nonnull(strstr(r.err, "Memory Size: 512 MB"));
+    run_free(&r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("devloop");
@@ -367,6 +422,9 @@ int main(void)
     tcase_add_test(tc, start_api_routes_a_file_declares);
     tcase_add_test(tc, start_api_streams_and_reports_failures);
     tcase_add_test(tc, watch_rebuilds_and_restarts_while_serving);
+    tcase_add_test(tc, a_function_over_its_memory_is_stopped);
+    tcase_add_test(tc, a_crash_is_reported_with_function_file_and_line);
+    tcase_add_test(tc, the_declared_memory_and_timeout_are_used);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

@@ -98,6 +98,7 @@ struct emu {
     unsigned calls[CALL_COUNT]; /* over the emulator's life: --fault @N counts these */
     unsigned violations;  /* contract breaches seen from the runtime */
     int paused;           /* watch is rebuilding: invocations wait (cv) */
+    int enforce_memory;   /* stop a bootstrap over --memory (not under valgrind or qemu) */
     char done_ids[16][40]; /* recently answered, to catch a second answer */
     unsigned done_next;
 };
@@ -115,6 +116,8 @@ int sandbox_reap(struct emu *e);           /* with e->mu held: 1 if it exited */
 long sandbox_max_rss_kb(pid_t pid);
 long sandbox_rss_kb(pid_t pid); /* now, not the peak */
 void sandbox_describe_exit(int status, char *out, size_t n);
+/* `BOOTSTRAP --info` (new text), NULL when it has none. */
+char *sandbox_info(struct emu *e);
 
 /* invoke.c */
 /* Run one event through the sandbox; fills inv's result.  Thread-safe. */
@@ -147,6 +150,9 @@ void emu_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* report.c */
 void report_start(const struct emu *e, const struct invocation *inv);
 void report_end(const struct emu *e, const struct invocation *inv);
+
+/* symbolize.c: a crash report's frames as function at file:line, on stderr. */
+void symbolize_crash(const struct invocation *inv);
 
 /* front.c: one invocation for an HTTP client, on its own thread.  job_start
  * returns once the result is in, or once the function started streaming

@@ -109,6 +109,23 @@ static void on_timeout(struct emu *e, struct invocation *inv)
                        o->timeout_s));
 }
 
+/* Lambda stops a function that uses more memory than its size. */
+static int over_memory(struct emu *e)
+{
+    return e->enforce_memory && sandbox_rss_kb(e->pid) > (long)e->opt->memory_mb * 1024;
+}
+
+static void on_out_of_memory(struct emu *e, struct invocation *inv)
+{
+    long kb = sandbox_rss_kb(e->pid);
+    sandbox_kill(e);
+    inv->max_rss_kb = kb;
+    emu_log("slsrt-local: the function used %ld MB of its %d MB: stopped, as Lambda stops it", kb / 1024,
+            e->opt->memory_mb);
+    fail(inv, "Runtime.OutOfMemory",
+         error_doc("Runtime.OutOfMemory", "RequestId: %s Error: Runtime exited with error: signal: killed", inv->id));
+}
+
 static void wait_until(struct emu *e, int64_t deadline_us)
 {
     int64_t us = deadline_us - now_us();
@@ -205,6 +222,8 @@ void emu_invoke(struct emu *e, struct invocation *inv, const char *event, size_t
             continue;
         else if (now_us() >= limit_us)
             on_timeout(e, inv);
+        else if (inv->state == INV_RUNNING && over_memory(e))
+            on_out_of_memory(e, inv);
         else
             wait_until(e, limit_us);
     }

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <slsrt/common.h>
 
 static void usage(FILE *out)
@@ -49,8 +50,10 @@ static void usage(FILE *out)
           "  --repeat N            invoke each event N times (default 1)\n"
           "  --port N              serve, start-api: port on 127.0.0.1 (default 9000, 3000;\n"
           "                        0 = any)\n"
-          "  --timeout SECONDS     function timeout (default 3)\n"
-          "  --memory MB           memory size (default 128)\n"
+          "  --timeout SECONDS     function timeout (default: what BOOTSTRAP --info\n"
+          "                        declares, else 3)\n"
+          "  --memory MB           memory size (default: --info's, else 128); a function\n"
+          "                        over it is stopped, as Lambda does\n"
           "  --function-name NAME  (default: the bootstrap's directory name)\n"
           "  --region REGION       (default us-east-1)\n"
           "  --handler NAME        _HANDLER (default bootstrap)\n"
@@ -74,6 +77,25 @@ static void usage(FILE *out)
           "                        or a coverage tool can write its report)\n"
           "  --quiet               no START/END/REPORT lines\n",
           out);
+}
+
+/* The memory and timeout the function declares (its --info), where no flag set them. */
+static void apply_info(struct emu *e, struct options *o, int memory_given, int timeout_given)
+{
+    char *text = sandbox_info(e);
+    json_t *info = text ? json_loads(text, 0, NULL) : NULL;
+    free(text);
+    json_int_t mb = json_integer_value(json_object_get(info, "memory"));
+    double timeout = json_number_value(json_object_get(info, "timeout"));
+    int used = 0;
+    if (!memory_given && mb >= 128 && mb <= 10240)
+        o->memory_mb = (int)mb, used = 1;
+    if (!timeout_given && timeout >= 1 && timeout <= 900)
+        o->timeout_s = timeout, used = 1;
+    if (used)
+        emu_log("slsrt-local: %s declares %d MB and %g s (its --info; --memory and --timeout override)",
+                o->function_name, o->memory_mb, o->timeout_s);
+    json_decref(info);
 }
 
 static const char *default_name(const char *bootstrap)
@@ -125,6 +147,7 @@ int main(int argc, char **argv)
     size_t nevents = 0;
     int port = api ? 3000 : 9000, repeat = 1, status = 2;
     const char *source = NULL, *routes = NULL;
+    int memory_given = 0, timeout_given = 0;
     struct watch_options wo = {.http_port = -1, .serve_port = -1};
     enum { O_EVENT = 1, O_REPEAT, O_PORT, O_TIMEOUT, O_MEMORY, O_NAME, O_REGION, O_HANDLER, O_ENV,
            O_LOGFMT, O_LOGLVL, O_LAYER, O_CC, O_COGNITO, O_TENANT, O_SAMPLED, O_NOTRACE, O_NOINVID, O_FAULT, O_QUIET, O_CONCURRENCY, O_RSS, O_GRACEFUL, O_IDLE,
@@ -146,8 +169,8 @@ int main(int argc, char **argv)
         case O_EVENT: events[nevents++] = optarg; break;
         case O_REPEAT: repeat = atoi(optarg); break;
         case O_PORT: port = atoi(optarg); break;
-        case O_TIMEOUT: o.timeout_s = atof(optarg); break;
-        case O_MEMORY: o.memory_mb = atoi(optarg); break;
+        case O_TIMEOUT: o.timeout_s = atof(optarg), timeout_given = 1; break;
+        case O_MEMORY: o.memory_mb = atoi(optarg), memory_given = 1; break;
         case O_NAME: o.function_name = optarg; break;
         case O_REGION: o.region = optarg; break;
         case O_HANDLER: o.handler = optarg; break;
@@ -220,6 +243,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "slsrt-local: cannot start the Runtime API server\n");
         goto out;
     }
+    if (!memory_given || !timeout_given)
+        apply_info(&e, &o, memory_given, timeout_given);
+    /* A wrapper's own memory is not the function's. */
+    const char *base = strrchr(o.command[0], '/');
+    base = base ? base + 1 : o.command[0];
+    e.enforce_memory = strcmp(base, "valgrind") && strncmp(base, "qemu-", 5);
     if (watch) {
         wo.source = source, wo.routes = routes;
         if (wo.http_port < 0 && wo.serve_port < 0)

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 void report_start(const struct emu *e, const struct invocation *inv)
 {
@@ -12,6 +13,8 @@ void report_start(const struct emu *e, const struct invocation *inv)
 
 void report_end(const struct emu *e, const struct invocation *inv)
 {
+    if (inv->is_error && !strcmp(inv->error_type, "Runtime.Crash"))
+        symbolize_crash(inv); /* --quiet or not: it is what the author needs */
     if (e->opt->quiet)
         return;
     double ms = (double)(inv->end_us - inv->start_us) / 1000.0;

@@ -6,6 +6,8 @@
 #include "emu.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -263,4 +265,76 @@ void sandbox_describe_exit(int status, char *out, size_t n)
         snprintf(out, n, "signal: %s", strsignal(WTERMSIG(status)));
     else
         snprintf(out, n, "status %d", status);
+}
+
+/*
+ * What `BOOTSTRAP --info` prints, run with the sandbox's environment (so
+ * it finds the library), under qemu-user when the binary is for the other
+ * architecture and qemu is installed.  New text, or NULL when it cannot run
+ * or says nothing in 5 s.  A wrapped command (valgrind, qemu) is not asked.
+ */
+char *sandbox_info(struct emu *e)
+{
+    const char *cmd = e->opt->command[0], *base = strrchr(cmd, '/');
+    base = base ? base + 1 : cmd;
+    if (!strcmp(base, "valgrind") || !strncmp(base, "qemu-", 5))
+        return NULL;
+    unsigned char head[20] = {0};
+    FILE *f = fopen(cmd, "rb");
+    size_t got = f ? fread(head, 1, sizeof head, f) : 0;
+    if (f)
+        fclose(f);
+    if (got < 20 || memcmp(head, "\177ELF", 4))
+        return NULL;
+    unsigned machine = head[18] | (unsigned)head[19] << 8;
+#if defined(__x86_64__)
+    const char *qemu = machine == 0xb7 ? "qemu-aarch64" : NULL, *sysroot = "/usr/aarch64-linux-gnu";
+#elif defined(__aarch64__)
+    const char *qemu = machine == 0x3e ? "qemu-x86_64" : NULL, *sysroot = "/usr/x86_64-linux-gnu";
+#else
+    const char *qemu = NULL, *sysroot = NULL;
+#endif
+    int out[2];
+    if (pipe(out) != 0)
+        return NULL;
+    struct env env = {0};
+    build_env(e, &env);
+    pid_t pid = fork();
+    if (pid == 0) {
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        dup2(out[1], STDOUT_FILENO);
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, STDERR_FILENO);
+        close(out[0]), close(out[1]);
+        if (qemu)
+            execvpe(qemu, (char *[]){(char *)qemu, "-L", (char *)sysroot, (char *)cmd, "--info", NULL}, env.vars);
+        else
+            execve(cmd, (char *[]){(char *)cmd, "--info", NULL}, env.vars);
+        _exit(127);
+    }
+    env_free(&env);
+    close(out[1]);
+    char *text = malloc(65536);
+    size_t n = 0;
+    struct pollfd p = {.fd = out[0], .events = POLLIN};
+    while (text && n < 65535 && poll(&p, 1, 5000) > 0) {
+        ssize_t r = read(out[0], text + n, 65535 - n);
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    close(out[0]);
+    int status = 0;
+    if (pid > 0) {
+        kill(pid, SIGKILL); /* done or stuck: either way, gone */
+        waitpid(pid, &status, 0);
+    }
+    if (!text || !n) {
+        free(text);
+        return NULL;
+    }
+    text[n] = '\0';
+    return text;
 }
