@@ -145,6 +145,16 @@ START_TEST(scaffolded_functions_build_and_pass_their_tests)
     ck_assert_int_eq(r.status, 0);
     ck_assert_ptr_nonnull(strstr(r.out, "--kind json|http|events"));
     run_free(&r);
+    /* The installed tools need nothing from the source tree: no templates, no samples. */
+    snprintf(cmd, sizeof cmd,
+             "make -s install BUILD=%s DESTDIR=%s/root PREFIX=/usr >/dev/null && cd / && "
+             "%s/root/usr/bin/slsrt-local new fromroot --dir %s && %s/root/usr/bin/slsrt-local event --list && "
+             "test -f %s/root/usr/lib/pkgconfig/slsrt.pc",
+             build_dir(), dir, dir, dir, dir, dir);
+    sh(cmd, &r);
+    ck_assert_msg(r.status == 0, "%s %s", r.out, r.err);
+    ck_assert_ptr_nonnull(strstr(r.out, "cognito-postconfirmation"));
+    run_free(&r);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     sh(cmd, &r);
     run_free(&r);

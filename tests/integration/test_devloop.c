@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include <slsrt/common.h>
@@ -103,6 +104,40 @@ START_TEST(samples_take_edits)
         ck_assert_str_eq(r.out, "");
         run_free(&r);
     }
+}
+END_TEST
+
+/* --info, run the way slsrt-local runs the function: its library found, its architecture emulated. */
+START_TEST(info_runs_any_bootstrap)
+{
+    const char *json[] = {LOCAL, "info", "--", build_path("examples/posts-api/bootstrap"), NULL};
+    struct run r;
+    run_cmd(json, NULL, 20, &r);
+    ck_assert_int_eq(r.status, 0);
+    json_t *info = json_loads(r.out, 0, NULL);
+    ck_assert_int_eq(json_integer_value(json_object_get(info, "memory")), 256);
+    json_decref(info);
+    run_free(&r);
+    const char *tf[] = {LOCAL, "info", "--format", "terraform", "--", build_path("examples/posts-api/bootstrap"), NULL};
+    run_cmd(tf, NULL, 20, &r);
+    ck_assert_ptr_nonnull(strstr(r.out, "resource \"aws_lambda_function\" \"posts-api\""));
+    run_free(&r);
+    /* An arm64 build on another machine, under qemu-user with the arm64 layer, when both are there. */
+    char layer[512], arm[600];
+    snprintf(layer, sizeof layer, "%s/arm64", build_dir()); /* build/arm64, next to build/asan too */
+    snprintf(arm, sizeof arm, "%s/examples/http-echo/bootstrap", layer);
+    if (access(arm, X_OK) != 0) {
+        snprintf(layer, sizeof layer, "%s/../arm64", build_dir());
+        snprintf(arm, sizeof arm, "%s/examples/http-echo/bootstrap", layer);
+    }
+    if (access(arm, X_OK) != 0 || system("command -v qemu-aarch64 >/dev/null") != 0) {
+        printf("info_runs_any_bootstrap: the arm64 part skipped (no arm64 build or qemu-user here)\n");
+        return;
+    }
+    const char *cross[] = {LOCAL, "info", "--layer", layer, "--", arm, NULL};
+    run_cmd(cross, NULL, 60, &r);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "\"builtAgainst\""), "%s %s", r.out, r.err);
+    run_free(&r);
 }
 END_TEST
 
@@ -417,6 +452,7 @@ int main(void)
     tcase_add_test(tc, cloudwatch_logs_events_are_listed_decoded);
     tcase_add_test(tc, samples_take_edits);
     tcase_add_test(tc, version_is_the_librarys);
+    tcase_add_test(tc, info_runs_any_bootstrap);
     tcase_add_test(tc, start_api_answers_plain_http_for_every_source);
     tcase_add_test(tc, start_api_sends_each_sources_event);
     tcase_add_test(tc, start_api_routes_a_file_declares);

@@ -116,8 +116,8 @@ int sandbox_reap(struct emu *e);           /* with e->mu held: 1 if it exited */
 long sandbox_max_rss_kb(pid_t pid);
 long sandbox_rss_kb(pid_t pid); /* now, not the peak */
 void sandbox_describe_exit(int status, char *out, size_t n);
-/* `BOOTSTRAP --info` (new text), NULL when it has none. */
-char *sandbox_info(struct emu *e);
+/* `BOOTSTRAP --info [--format FORMAT]` (new text), NULL when it has none. */
+char *sandbox_info(struct emu *e, const char *format);
 
 /* invoke.c */
 /* Run one event through the sandbox; fills inv's result.  Thread-safe. */

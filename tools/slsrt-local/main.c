@@ -5,6 +5,7 @@
  *   slsrt-local serve  [options] --port N -- ./bootstrap [args]
  *   slsrt-local start-api [options] --port N [--source S] [--routes FILE] -- ./bootstrap [args]
  *   slsrt-local watch [options] [--build CMD] [--http PORT] [--serve PORT] -- ./bootstrap [args]
+ *   slsrt-local info   [--format terraform] -- ./bootstrap
  *   slsrt-local event  SOURCE [--set PATH=VALUE]...
  *   slsrt-local new    NAME [--kind json|http|events] [--dir PARENT]
  */
@@ -26,6 +27,7 @@ static void usage(FILE *out)
           "       slsrt-local serve  [options] [--port N] -- BOOTSTRAP [ARGS]\n"
           "       slsrt-local start-api [options] [--port N] [--source S] [--routes FILE] -- BOOTSTRAP [ARGS]\n"
           "       slsrt-local watch [options] [--build CMD] [--http PORT] [--serve PORT] -- BOOTSTRAP [ARGS]\n"
+          "       slsrt-local info   [--format terraform] -- BOOTSTRAP   (its --info, run with the layer)\n"
           "       slsrt-local event  SOURCE [--set PATH=VALUE]...   (a sample event; --list)\n"
           "       slsrt-local new    NAME [--kind json|http|events] [--dir PARENT]   (a project)\n"
           "       slsrt-local --version\n"
@@ -82,7 +84,7 @@ static void usage(FILE *out)
 /* The memory and timeout the function declares (its --info), where no flag set them. */
 static void apply_info(struct emu *e, struct options *o, int memory_given, int timeout_given)
 {
-    char *text = sandbox_info(e);
+    char *text = sandbox_info(e, NULL);
     json_t *info = text ? json_loads(text, 0, NULL) : NULL;
     free(text);
     json_int_t mb = json_integer_value(json_object_get(info, "memory"));
@@ -131,9 +133,9 @@ int main(int argc, char **argv)
         return cmd_event(argc - 2, argv + 2);
     if (!strcmp(cmd, "new"))
         return cmd_new(argc - 2, argv + 2);
-    int api = strcmp(cmd, "start-api") == 0, watch = strcmp(cmd, "watch") == 0;
+    int api = strcmp(cmd, "start-api") == 0, watch = strcmp(cmd, "watch") == 0, info = strcmp(cmd, "info") == 0;
     int serve = api || watch || strcmp(cmd, "serve") == 0;
-    if (!serve && strcmp(cmd, "invoke") != 0) {
+    if (!serve && !info && strcmp(cmd, "invoke") != 0) {
         fprintf(stderr, "slsrt-local: unknown command '%s'\n", cmd);
         usage(stderr);
         return 2;
@@ -160,7 +162,7 @@ int main(int argc, char **argv)
         {"client-context", 1, 0, O_CC}, {"cognito-identity", 1, 0, O_COGNITO}, {"tenant-id", 1, 0, O_TENANT},
         {"trace-sampled", 0, 0, O_SAMPLED}, {"no-trace-header", 0, 0, O_NOTRACE}, {"no-invocation-id", 0, 0, O_NOINVID}, {"fault", 1, 0, O_FAULT},
         {"quiet", 0, 0, O_QUIET}, {"concurrency", 1, 0, O_CONCURRENCY}, {"rss-every", 1, 0, O_RSS}, {"graceful-stop", 1, 0, O_GRACEFUL},
-        {"idle-timeout", 1, 0, O_IDLE}, {"source", 1, 0, O_SOURCE}, {"routes", 1, 0, O_ROUTES},
+        {"idle-timeout", 1, 0, O_IDLE}, {"source", 1, 0, O_SOURCE}, {"format", 1, 0, O_SOURCE}, {"routes", 1, 0, O_ROUTES},
         {"build", 1, 0, O_BUILD}, {"http", 1, 0, O_HTTP}, {"serve", 1, 0, O_SERVE}, {0, 0, 0, 0}};
     int c;
     optind = 2;
@@ -212,7 +214,7 @@ int main(int argc, char **argv)
     }
     if (optind < argc && strcmp(argv[optind], "--") == 0)
         optind++;
-    if (optind >= argc || (!serve && nevents == 0) || repeat < 1 || o.timeout_s <= 0 || o.memory_mb <= 0 ||
+    if (optind >= argc || (!serve && !info && nevents == 0) || repeat < 1 || o.timeout_s <= 0 || o.memory_mb <= 0 ||
         o.concurrency < 1 || o.concurrency > 64 ||
         o.idle_timeout_s < 1) {
         usage(stderr);
@@ -241,6 +243,17 @@ int main(int argc, char **argv)
     emu_init(&e, &o);
     if (rapi_start(&e) != 0 || proxy_start(&e) != 0) {
         fprintf(stderr, "slsrt-local: cannot start the Runtime API server\n");
+        goto out;
+    }
+    if (info) { /* what the bootstrap declares, wherever its library is and whatever its architecture */
+        char *text = sandbox_info(&e, source);
+        if (text)
+            fputs(text, stdout);
+        else
+            emu_log("slsrt-local: %s did not answer --info", o.command[0]);
+        status = text ? 0 : 1;
+        free(text);
+        emu_shutdown(&e);
         goto out;
     }
     if (!memory_given || !timeout_given)

@@ -268,12 +268,12 @@ void sandbox_describe_exit(int status, char *out, size_t n)
 }
 
 /*
- * What `BOOTSTRAP --info` prints, run with the sandbox's environment (so
+ * What `BOOTSTRAP --info [--format FORMAT]` prints, run with the sandbox's environment (so
  * it finds the library), under qemu-user when the binary is for the other
  * architecture and qemu is installed.  New text, or NULL when it cannot run
  * or says nothing in 5 s.  A wrapped command (valgrind, qemu) is not asked.
  */
-char *sandbox_info(struct emu *e)
+char *sandbox_info(struct emu *e, const char *format)
 {
     const char *cmd = e->opt->command[0], *base = strrchr(cmd, '/');
     base = base ? base + 1 : cmd;
@@ -308,10 +308,13 @@ char *sandbox_info(struct emu *e)
         int null = open("/dev/null", O_WRONLY);
         dup2(null, STDERR_FILENO);
         close(out[0]), close(out[1]);
+        const char *f = format ? "--format" : NULL;
         if (qemu)
-            execvpe(qemu, (char *[]){(char *)qemu, "-L", (char *)sysroot, (char *)cmd, "--info", NULL}, env.vars);
+            execvpe(qemu, (char *[]){(char *)qemu, "-L", (char *)sysroot, (char *)cmd, "--info", (char *)f,
+                                     (char *)format, NULL},
+                    env.vars);
         else
-            execve(cmd, (char *[]){(char *)cmd, "--info", NULL}, env.vars);
+            execve(cmd, (char *[]){(char *)cmd, "--info", (char *)f, (char *)format, NULL}, env.vars);
         _exit(127);
     }
     env_free(&env);
