@@ -108,7 +108,7 @@ START_TEST(samples_take_edits)
 END_TEST
 
 /* --info, run the way slsrt-local runs the function: its library found, its architecture emulated. */
-START_TEST(info_runs_any_bootstrap)
+START_TEST(a_bootstrap_of_either_architecture_runs)
 {
     const char *json[] = {LOCAL, "info", "--", build_path("examples/posts-api/bootstrap"), NULL};
     struct run r;
@@ -131,12 +131,19 @@ START_TEST(info_runs_any_bootstrap)
         snprintf(arm, sizeof arm, "%s/examples/http-echo/bootstrap", layer);
     }
     if (access(arm, X_OK) != 0 || system("command -v qemu-aarch64 >/dev/null") != 0) {
-        printf("info_runs_any_bootstrap: the arm64 part skipped (no arm64 build or qemu-user here)\n");
+        printf("a_bootstrap_of_either_architecture_runs: the arm64 part skipped (no arm64 build or qemu-user here)\n");
         return;
     }
     const char *cross[] = {LOCAL, "info", "--layer", layer, "--", arm, NULL};
     run_cmd(cross, NULL, 60, &r);
     ck_assert_msg(r.status == 0 && strstr(r.out, "\"builtAgainst\""), "%s %s", r.out, r.err);
+    run_free(&r);
+    /* And invoked: slsrt-local runs it under qemu-user by itself. */
+    const char *run[] = {LOCAL, "invoke", "--quiet", "--layer", layer, "--event",
+                         "examples/http-echo/events/apigw-v2-get.json", "--", arm, NULL};
+    run_cmd(run, NULL, 60, &r);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "\"statusCode\":200"), "%s %s", r.out, r.err);
+    ck_assert_ptr_nonnull(strstr(r.err, "running it under qemu-aarch64"));
     run_free(&r);
 }
 END_TEST
@@ -452,7 +459,7 @@ int main(void)
     tcase_add_test(tc, cloudwatch_logs_events_are_listed_decoded);
     tcase_add_test(tc, samples_take_edits);
     tcase_add_test(tc, version_is_the_librarys);
-    tcase_add_test(tc, info_runs_any_bootstrap);
+    tcase_add_test(tc, a_bootstrap_of_either_architecture_runs);
     tcase_add_test(tc, start_api_answers_plain_http_for_every_source);
     tcase_add_test(tc, start_api_sends_each_sources_event);
     tcase_add_test(tc, start_api_routes_a_file_declares);

@@ -99,6 +99,7 @@ struct emu {
     unsigned violations;  /* contract breaches seen from the runtime */
     int paused;           /* watch is rebuilding: invocations wait (cv) */
     int enforce_memory;   /* stop a bootstrap over --memory (not under valgrind or qemu) */
+    const char *qemu, *qemu_sysroot; /* run the bootstrap under qemu-user (another architecture) */
     char done_ids[16][40]; /* recently answered, to catch a second answer */
     unsigned done_next;
 };
@@ -116,6 +117,9 @@ int sandbox_reap(struct emu *e);           /* with e->mu held: 1 if it exited */
 long sandbox_max_rss_kb(pid_t pid);
 long sandbox_rss_kb(pid_t pid); /* now, not the peak */
 void sandbox_describe_exit(int status, char *out, size_t n);
+/* The qemu-user that runs path when it is built for the other architecture
+ * (NULL when it is this machine's, or no qemu is installed); its sysroot. */
+const char *sandbox_foreign(const char *path, const char **sysroot);
 /* `BOOTSTRAP --info [--format FORMAT]` (new text), NULL when it has none. */
 char *sandbox_info(struct emu *e, const char *format);
 

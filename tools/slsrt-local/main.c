@@ -245,6 +245,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "slsrt-local: cannot start the Runtime API server\n");
         goto out;
     }
+    e.qemu = sandbox_foreign(o.command[0], &e.qemu_sysroot);
+    if (e.qemu)
+        emu_log("slsrt-local: %s is built for the other architecture: running it under %s", o.command[0], e.qemu);
     if (info) { /* what the bootstrap declares, wherever its library is and whatever its architecture */
         char *text = sandbox_info(&e, source);
         if (text)
@@ -261,7 +264,7 @@ int main(int argc, char **argv)
     /* A wrapper's own memory is not the function's. */
     const char *base = strrchr(o.command[0], '/');
     base = base ? base + 1 : o.command[0];
-    e.enforce_memory = strcmp(base, "valgrind") && strncmp(base, "qemu-", 5);
+    e.enforce_memory = strcmp(base, "valgrind") && strncmp(base, "qemu-", 5) && !e.qemu;
     if (watch) {
         wo.source = source, wo.routes = routes;
         if (wo.http_port < 0 && wo.serve_port < 0)

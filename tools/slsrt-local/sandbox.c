@@ -152,6 +152,31 @@ static void build_env(struct emu *e, struct env *env)
     }
 }
 
+const char *sandbox_foreign(const char *path, const char **sysroot)
+{
+    unsigned char head[20] = {0};
+    FILE *f = fopen(path, "rb");
+    size_t got = f ? fread(head, 1, sizeof head, f) : 0;
+    if (f)
+        fclose(f);
+    if (got < 20 || memcmp(head, "\177ELF", 4))
+        return NULL;
+    unsigned machine = head[18] | (unsigned)head[19] << 8;
+#if defined(__x86_64__)
+    const char *qemu = machine == 0xb7 ? "qemu-aarch64" : NULL;
+    *sysroot = "/usr/aarch64-linux-gnu";
+#elif defined(__aarch64__)
+    const char *qemu = machine == 0x3e ? "qemu-x86_64" : NULL;
+    *sysroot = "/usr/x86_64-linux-gnu";
+#else
+    const char *qemu = NULL;
+    *sysroot = NULL;
+#endif
+    char where[512];
+    snprintf(where, sizeof where, "command -v %s >/dev/null 2>&1", qemu ? qemu : "true");
+    return qemu && system(where) == 0 ? qemu : NULL;
+}
+
 int sandbox_spawn(struct emu *e)
 {
     struct env env = {0};
@@ -184,6 +209,15 @@ int sandbox_spawn(struct emu *e)
         sigprocmask(SIG_SETMASK, &none, NULL);
         signal(SIGPIPE, SIG_DFL);
         dup2(STDERR_FILENO, STDOUT_FILENO);
+        if (e->qemu) { /* a bootstrap for the other architecture, under qemu-user */
+            size_t n = 0;
+            while (e->opt->command[n])
+                n++;
+            const char **argv = calloc(n + 4, sizeof *argv);
+            argv[0] = e->qemu, argv[1] = "-L", argv[2] = e->qemu_sysroot;
+            memcpy(argv + 3, e->opt->command, (n + 1) * sizeof *argv);
+            execvpe(e->qemu, (char *const *)argv, env.vars);
+        }
         execvpe(e->opt->command[0], e->opt->command, env.vars);
         fprintf(stderr, "slsrt-local: cannot run %s: %s\n", e->opt->command[0], strerror(errno));
         _exit(127);
@@ -279,26 +313,21 @@ char *sandbox_info(struct emu *e, const char *format)
     base = base ? base + 1 : cmd;
     if (!strcmp(base, "valgrind") || !strncmp(base, "qemu-", 5))
         return NULL;
-    unsigned char head[20] = {0};
+    char head[4] = "";
     FILE *f = fopen(cmd, "rb");
-    size_t got = f ? fread(head, 1, sizeof head, f) : 0;
+    int elf = f && fread(head, 1, 4, f) == 4 && !memcmp(head, "\177ELF", 4);
     if (f)
         fclose(f);
-    if (got < 20 || memcmp(head, "\177ELF", 4))
+    if (!elf) /* a script: asking it would run it */
         return NULL;
-    unsigned machine = head[18] | (unsigned)head[19] << 8;
-#if defined(__x86_64__)
-    const char *qemu = machine == 0xb7 ? "qemu-aarch64" : NULL, *sysroot = "/usr/aarch64-linux-gnu";
-#elif defined(__aarch64__)
-    const char *qemu = machine == 0x3e ? "qemu-x86_64" : NULL, *sysroot = "/usr/x86_64-linux-gnu";
-#else
-    const char *qemu = NULL, *sysroot = NULL;
-#endif
+    const char *sysroot, *qemu = sandbox_foreign(cmd, &sysroot);
     int out[2];
     if (pipe(out) != 0)
         return NULL;
     struct env env = {0};
     build_env(e, &env);
+    /* A runtime that does not know --info finds no Runtime API and ends at once. */
+    env_put(&env, "AWS_LAMBDA_RUNTIME_API", "127.0.0.1:1");
     pid_t pid = fork();
     if (pid == 0) {
         sigset_t none;
