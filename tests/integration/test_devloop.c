@@ -450,6 +450,52 @@ START_TEST(the_declared_memory_and_timeout_are_used)
 }
 END_TEST
 
+/* The issue's loop, as a new user types it: a new HTTP project, watched and
+ * served over plain HTTP, a route edited, the rebuilt function answering. */
+START_TEST(new_project_watched_and_edited)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    printf("new_project_watched_and_edited: skipped in the sanitized build (a scaffold is a plain program)\n");
+    return;
+#endif
+    char dir[256], cmd[1024], env[600];
+    snprintf(dir, sizeof dir, "%s/new-XXXXXX", build_dir());
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char *root = realpath(build_dir(), NULL);
+    snprintf(cmd, sizeof cmd, "%s/bin/slsrt-local new api --kind http --dir %s >/dev/null", root, dir);
+    ck_assert_int_eq(system(cmd), 0);
+    snprintf(env, sizeof env, "%s/lib/pkgconfig", root);
+    setenv("PKG_CONFIG_PATH", env, 1);
+    char project[300];
+    snprintf(project, sizeof project, "%s/api", dir);
+    /* this machine's build of it (.test/bootstrap), rebuilt on every save */
+    const char *args[] = {"--http", "0", "--quiet", "--build", "make -s .test/bootstrap", "--", ".test/bootstrap", NULL};
+    int pid, port = start_local_in(project, "watch", args, &pid);
+    ck_assert_int_gt(port, 0);
+    char *resp = http_request(port, "GET", "/hello/ada", NULL, 0);
+    ck_assert_msg(http_status(resp) == 200 && strstr(http_body(resp), "Hello, ada!"), "%s", resp);
+    free(resp);
+
+    /* Edit the route: /hello/{name} becomes /hi/{name}. */
+    snprintf(cmd, sizeof cmd, "sed -i 's|\"/hello/{name}\"|\"/hi/{name}\"|' %s/main.c", project);
+    ck_assert_int_eq(system(cmd), 0);
+    struct timespec noticed = {1, 0};
+    nanosleep(&noticed, NULL);
+    resp = http_request(port, "GET", "/hi/ada", NULL, 0);
+    ck_assert_msg(http_status(resp) == 200 && strstr(http_body(resp), "Hello, ada!"), "%s", resp);
+    free(resp);
+    resp = http_request(port, "GET", "/hello/ada", NULL, 0);
+    ck_assert_int_eq(http_status(resp), 404); /* the old route is gone */
+    free(resp);
+
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+    free(root);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("devloop");
@@ -465,6 +511,7 @@ int main(void)
     tcase_add_test(tc, start_api_routes_a_file_declares);
     tcase_add_test(tc, start_api_streams_and_reports_failures);
     tcase_add_test(tc, watch_rebuilds_and_restarts_while_serving);
+    tcase_add_test(tc, new_project_watched_and_edited);
     tcase_add_test(tc, a_function_over_its_memory_is_stopped);
     tcase_add_test(tc, a_crash_is_reported_with_function_file_and_line);
     tcase_add_test(tc, the_declared_memory_and_timeout_are_used);
