@@ -25,8 +25,7 @@ struct request {
     char *uri;   /* as the client sent it, query included */
     char *event; /* what the function was sent (a stream outlives call()) */
     int started;
-    char *body;
-    size_t len, cap, total;
+    struct body body;
 };
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
@@ -203,7 +202,7 @@ static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *n
 
 static enum MHD_Result call(struct api *api, struct MHD_Connection *c, const char *method, struct request *rq)
 {
-    if (rq->total > EMU_MAX_PAYLOAD)
+    if (rq->body.total > EMU_MAX_PAYLOAD)
         return plain(c, 413, "{\"message\": \"Request Entity Too Large\"}", "application/json");
     char *query = strchr(rq->uri, '?');
     if (query)
@@ -211,21 +210,9 @@ static enum MHD_Result call(struct api *api, struct MHD_Connection *c, const cha
     struct headers h = {0};
     MHD_get_connection_values(c, MHD_HEADER_KIND, collect, &h);
     struct http_request req = {.source = api->source, .method = method, .path = rq->uri, .query = query,
-                               .headers = h.list, .nheaders = h.n, .body = rq->body, .body_len = rq->len};
+                               .headers = h.list, .nheaders = h.n, .body = rq->body.data, .body_len = rq->body.len};
     struct route_match m;
-    char *decoded_path = strdup(rq->uri);
-    size_t dn = 0;
-    for (size_t i = 0; decoded_path[i]; i++) { /* routes match the decoded path */
-        unsigned v;
-        if (decoded_path[i] == '%' && sscanf(decoded_path + i + 1, "%2x", &v) == 1 && decoded_path[i + 1] &&
-            decoded_path[i + 2]) {
-            decoded_path[dn++] = (char)v;
-            i += 2;
-        } else {
-            decoded_path[dn++] = decoded_path[i];
-        }
-    }
-    decoded_path[dn] = '\0';
+    char *decoded_path = http_decoded(rq->uri, strlen(rq->uri)); /* routes match the decoded path */
     int routed = routes_match(&api->routes, method, decoded_path, &m);
     free(decoded_path);
     if (routed != 0) {
@@ -269,20 +256,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (*data_size) {
-        rq->total += *data_size;
-        if (rq->total <= EMU_MAX_PAYLOAD) {
-            if (rq->len + *data_size + 1 > rq->cap) {
-                size_t cap = (rq->len + *data_size + 1) * 2;
-                char *p = realloc(rq->body, cap);
-                if (!p)
-                    return MHD_NO;
-                rq->body = p, rq->cap = cap;
-            }
-            memcpy(rq->body + rq->len, data, *data_size);
-            rq->len += *data_size;
-        }
+        int rc = body_add(&rq->body, data, *data_size);
         *data_size = 0;
-        return MHD_YES;
+        return rc ? MHD_NO : MHD_YES;
     }
     return call(cls, c, method, rq);
 }
@@ -294,7 +270,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **ctx, enum M
     if (rq) {
         free(rq->uri);
         free(rq->event);
-        free(rq->body);
+        free(rq->body.data);
         free(rq);
     }
     *ctx = NULL;
@@ -322,19 +298,28 @@ void api_stop(struct api *api, struct MHD_Daemon *d)
     free(api->routes.list);
 }
 
-int cmd_api(struct emu *e, int port, const char *source, const char *routes_file)
+int api_configure(struct api *api, struct emu *e, const char *source, const char *routes_file)
 {
-    struct api api = {.e = e, .source = HTTP_APIGW_V2};
+    memset(api, 0, sizeof *api);
+    api->e = e;
     int s = source ? http_source_parse(source) : HTTP_APIGW_V2;
     if (s < 0) {
-        emu_log("slsrt-local: start-api: --source is apigw-v2, apigw-v1, alb or function-url, not '%s'", source);
-        return 2;
+        emu_log("slsrt-local: --source is apigw-v2, apigw-v1, alb or function-url, not '%s'", source);
+        return -1;
     }
-    api.source = (enum http_source)s;
-    if (routes_file && routes_load(routes_file, &api.routes) != 0) {
-        emu_log("slsrt-local: start-api: cannot read the routes in %s", routes_file);
-        return 2;
+    api->source = (enum http_source)s;
+    if (routes_file && routes_load(routes_file, &api->routes) != 0) {
+        emu_log("slsrt-local: cannot read the routes in %s", routes_file);
+        return -1;
     }
+    return 0;
+}
+
+int cmd_api(struct emu *e, int port, const char *source, const char *routes_file)
+{
+    struct api api;
+    if (api_configure(&api, e, source, routes_file) != 0)
+        return 2;
     unsigned bound;
     struct MHD_Daemon *d = api_start(&api, port, &bound);
     if (!d) {

@@ -16,10 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 
-struct body {
-    char *data;
-    size_t len, cap, total;
-};
 
 static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, const char *data, size_t len,
                               const char *content_type, int function_error)
@@ -78,21 +74,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return b ? MHD_YES : MHD_NO;
     }
     if (*data_size) {
-        b->total += *data_size;
-        if (b->total <= EMU_MAX_PAYLOAD) {
-            if (b->len + *data_size + 1 > b->cap) {
-                size_t cap = (b->len + *data_size + 1) * 2;
-                char *p = realloc(b->data, cap);
-                if (!p)
-                    return MHD_NO;
-                b->data = p;
-                b->cap = cap;
-            }
-            memcpy(b->data + b->len, data, *data_size);
-            b->len += *data_size;
-        }
+        int rc = body_add(b, data, *data_size);
         *data_size = 0;
-        return MHD_YES;
+        return rc ? MHD_NO : MHD_YES;
     }
     if (strcmp(method, "POST") != 0 || !is_invoke_path(url)) {
         static const char msg[] = "{\"message\":\"POST /2015-03-31/functions/function/invocations\"}";

@@ -133,22 +133,12 @@ int cmd_watch(struct emu *e, const struct watch_options *o)
     w.sources = sources_state(".", 0);
     w.binary = binary_mtime(w.bootstrap);
 
-    struct api api = {.e = e, .source = HTTP_APIGW_V2};
+    struct api api;
     struct serve serve = {.e = e};
     struct MHD_Daemon *http = NULL, *invoke = NULL;
     unsigned bound;
-    if (o->source) {
-        int s = http_source_parse(o->source);
-        if (s < 0) {
-            emu_log("slsrt-local: watch: --source is apigw-v2, apigw-v1, alb or function-url, not '%s'", o->source);
-            return 2;
-        }
-        api.source = (enum http_source)s;
-    }
-    if (o->routes && routes_load(o->routes, &api.routes) != 0) {
-        emu_log("slsrt-local: watch: cannot read the routes in %s", o->routes);
+    if (api_configure(&api, e, o->source, o->routes) != 0)
         return 2;
-    }
     if (o->serve_port >= 0) {
         if (!(invoke = serve_start(&serve, o->serve_port, &bound))) {
             emu_log("slsrt-local: cannot listen on 127.0.0.1:%d", o->serve_port);

@@ -173,6 +173,12 @@ struct job {
     pthread_t thread;
 };
 struct job *job_start(struct emu *e, sem_t *slots, const char *event, size_t len);
+/* A request body as it arrives: kept up to EMU_MAX_PAYLOAD, counted all through. */
+struct body {
+    char *data;
+    size_t len, cap, total;
+};
+int body_add(struct body *b, const char *data, size_t n); /* -1: no memory */
 ssize_t job_read_stream(void *cls, uint64_t pos, char *buf, size_t max);
 void job_free(void *cls);
 
@@ -201,6 +207,8 @@ int http_source_parse(const char *name); /* -1 when unknown */
 const char *http_source_name(enum http_source s);
 /* The event (new text, free()). */
 char *http_event(const struct http_request *r, const struct route_match *m);
+/* s[0..n) with %XX decoded ('+' stays), as a new string. */
+char *http_decoded(const char *s, size_t n);
 
 /* routes.c */
 struct route {
@@ -229,6 +237,8 @@ struct api {
     enum http_source source;
     struct routes routes;
 };
+/* e's front for the --source and --routes given (either may be NULL); -1 logged. */
+int api_configure(struct api *api, struct emu *e, const char *source, const char *routes_file);
 struct MHD_Daemon *api_start(struct api *api, int port, unsigned *bound);
 void api_stop(struct api *api, struct MHD_Daemon *d);
 int cmd_api(struct emu *e, int port, const char *source, const char *routes_file);

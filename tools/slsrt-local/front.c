@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <microhttpd.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static void *run_job(void *arg)
@@ -58,6 +59,23 @@ void job_free(void *cls)
     close(j->pipe[0]);
     invocation_free(&j->inv);
     free(j);
+}
+
+int body_add(struct body *b, const char *data, size_t n)
+{
+    b->total += n;
+    if (b->total > EMU_MAX_PAYLOAD)
+        return 0; /* refused whole once complete */
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = (b->len + n + 1) * 2;
+        char *p = realloc(b->data, cap);
+        if (!p)
+            return -1;
+        b->data = p, b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, n);
+    b->len += n;
+    return 0;
 }
 
 ssize_t job_read_stream(void *cls, uint64_t pos, char *buf, size_t max)

@@ -29,8 +29,7 @@ int http_source_parse(const char *name)
 
 const char *http_source_name(enum http_source s) { return source_names[s]; }
 
-/* %XX decoded ('+' stays), as a new string. */
-static char *decoded(const char *s, size_t n)
+char *http_decoded(const char *s, size_t n)
 {
     char *out = malloc(n + 1), *o = out;
     for (size_t i = 0; i < n; i++) {
@@ -90,8 +89,8 @@ static json_t *query_values(const char *query, int decode)
     for (char *part = strtok_r(copy, "&", &save); part; part = strtok_r(NULL, "&", &save)) {
         char *eq = strchr(part, '=');
         size_t nlen = eq ? (size_t)(eq - part) : strlen(part);
-        char *name = decode ? decoded(part, nlen) : strndup(part, nlen);
-        char *value = eq ? (decode ? decoded(eq + 1, strlen(eq + 1)) : strdup(eq + 1)) : strdup("");
+        char *name = decode ? http_decoded(part, nlen) : strndup(part, nlen);
+        char *value = eq ? (decode ? http_decoded(eq + 1, strlen(eq + 1)) : strdup(eq + 1)) : strdup("");
         json_t *list = json_object_get(q, name);
         if (!list)
             json_object_set_new(q, name, list = json_array());
@@ -175,7 +174,7 @@ char *http_event(const struct http_request *r, const struct route_match *m)
     json_t *ev = json_object(), *ctx = json_object();
     if (r->source == HTTP_APIGW_V2 || r->source == HTTP_FUNCTION_URL) {
         int furl = r->source == HTTP_FUNCTION_URL;
-        char *path = decoded(r->path, strlen(r->path));
+        char *path = http_decoded(r->path, strlen(r->path));
         json_object_set_new(ev, "version", json_string("2.0"));
         json_object_set_new(ev, "routeKey", json_string(furl ? "$default" : m->route_key));
         json_object_set_new(ev, "rawPath", json_string(r->path));
@@ -203,7 +202,7 @@ char *http_event(const struct http_request *r, const struct route_match *m)
         context_time(ctx, "time", "timeEpoch");
         free(path);
     } else if (r->source == HTTP_APIGW_V1) {
-        char *path = decoded(r->path, strlen(r->path));
+        char *path = http_decoded(r->path, strlen(r->path));
         json_t *q = query_values(r->query, 1);
         json_object_set_new(ev, "resource", json_string(m->resource));
         json_object_set_new(ev, "path", json_string(path));
