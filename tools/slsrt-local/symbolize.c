@@ -56,8 +56,14 @@ static int resolve(const char *object, unsigned long address, char *out, size_t 
     return 1;
 }
 
+/* The last symbol looked up: a recursion asks for the same one again and again. */
+struct last_symbol {
+    char object[1024], symbol[512];
+    unsigned long address;
+};
+
 /* One frame: "object(symbol+0xoff)[0xabs]" or "object(+0xoff)[0xabs]". */
-static int frame(const char *text, int exact, char *out, size_t n)
+static int frame(const char *text, int exact, struct last_symbol *cache, char *out, size_t n)
 {
     const char *open = strchr(text, '('), *plus = open ? strchr(open, '+') : NULL;
     const char *close = plus ? strchr(plus, ')') : NULL;
@@ -69,19 +75,33 @@ static int frame(const char *text, int exact, char *out, size_t n)
     if (strchr(object, '\'') || strchr(symbol, '\'') || access(object, R_OK) != 0)
         return 0;
     unsigned long offset = strtoul(plus + 1, NULL, 16), base = 0;
-    if (symbol[0] && !(base = symbol_address(object, symbol)))
-        return 0;
+    if (symbol[0]) {
+        if (strcmp(cache->object, object) || strcmp(cache->symbol, symbol)) {
+            snprintf(cache->object, sizeof cache->object, "%s", object);
+            snprintf(cache->symbol, sizeof cache->symbol, "%s", symbol);
+            cache->address = symbol_address(object, symbol);
+        }
+        if (!(base = cache->address))
+            return 0;
+    }
     /* A return address is past its call: look up the call's byte. */
     return resolve(object, base + offset - (exact ? 0 : 1), out, n);
+}
+
+static void flush_repeats(size_t first, size_t repeats, const char *where)
+{
+    if (repeats)
+        emu_log("  #%zu-#%zu %s (%zu more times)", first + 1, first + repeats, where, repeats);
 }
 
 void symbolize_crash(const struct invocation *inv)
 {
     json_t *doc = json_loadb(inv->result ? inv->result : "", inv->result_len, 0, NULL);
     json_t *frames = json_object_get(doc, "stackTrace"), *f;
-    size_t i, trampoline = 0;
+    size_t i, trampoline = 0, first = 0, repeats = 0;
     int printed = 0;
-    char where[1600];
+    char where[1600], last[1600] = "";
+    struct last_symbol cache = {"", "", 0};
     /* The frames before the signal trampoline (in libc) are the crash handler's own. */
     json_array_foreach(frames, i, f)
         if (i < 3 && json_string_value(f) && strstr(json_string_value(f), "/libc.so")) {
@@ -93,11 +113,19 @@ void symbolize_crash(const struct invocation *inv)
         if (!text || i < trampoline || strstr(text, "/libc.so"))
             continue;
         /* The first frame after the trampoline is the faulting instruction itself. */
-        if (frame(text, trampoline && i == trampoline, where, sizeof where)) {
-            if (!printed++)
-                emu_log("slsrt-local: the crash of %s, symbolized:", inv->id);
-            emu_log("  #%zu %s", i, where);
+        if (!frame(text, trampoline && i == trampoline, &cache, where, sizeof where))
+            continue;
+        if (!strcmp(where, last)) { /* a recursion: one line for the run */
+            repeats++;
+            continue;
         }
+        flush_repeats(first, repeats, last);
+        if (!printed++)
+            emu_log("slsrt-local: the crash of %s, symbolized:", inv->id);
+        emu_log("  #%zu %s", i, where);
+        snprintf(last, sizeof last, "%s", where);
+        first = i, repeats = 0;
     }
+    flush_repeats(first, repeats, last);
     json_decref(doc);
 }
