@@ -94,9 +94,9 @@ static void apply_info(struct emu *e, struct options *o, int memory_given, int t
         o->memory_mb = (int)mb, used = 1;
     if (!timeout_given && timeout >= 1 && timeout <= 900)
         o->timeout_s = timeout, used = 1;
-    if (used)
-        emu_log("slsrt-local: %s declares %d MB and %g s (its --info; --memory and --timeout override)",
-                o->function_name, o->memory_mb, o->timeout_s);
+    if (used) /* what it declares; a flag given wins over it */
+        emu_log("slsrt-local: %s declares %lld MB and %g s (its --info; --memory and --timeout override)",
+                o->function_name, (long long)mb, timeout);
     json_decref(info);
 }
 
