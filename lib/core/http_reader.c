@@ -7,6 +7,7 @@
  */
 #include "http_reader.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -46,8 +47,54 @@ int slsrt__http_name_is(const char *buf, const slsrt__http_header *h, const char
     return 1;
 }
 
+/*
+ * Which name this is, by its length and then one comparison: a head of ten
+ * headers is not compared ten times against every name the runtime knows.
+ */
+static slsrt__http_name_kind name_kind(const char *name, size_t len)
+{
+    static const struct {
+        const char *lower;
+        slsrt__http_name_kind kind;
+    } by_len[36][2] = {
+        [10] = {{"connection", SLSRT__H_CONNECTION}},
+        [12] = {{"content-type", SLSRT__H_CONTENT_TYPE}},
+        [14] = {{"content-length", SLSRT__H_CONTENT_LENGTH}},
+        [17] = {{"transfer-encoding", SLSRT__H_TRANSFER_ENCODING}},
+        [23] = {{"lambda-runtime-trace-id", SLSRT__H_TRACE_ID}},
+        [26] = {{"lambda-runtime-deadline-ms", SLSRT__H_DEADLINE}},
+        [28] = {{"lambda-runtime-aws-tenant-id", SLSRT__H_TENANT_ID},
+                {"lambda-runtime-invocation-id", SLSRT__H_INVOCATION_ID}},
+        [29] = {{"lambda-runtime-aws-request-id", SLSRT__H_REQUEST_ID},
+                {"lambda-runtime-client-context", SLSRT__H_CLIENT_CONTEXT}},
+        [31] = {{"lambda-runtime-cognito-identity", SLSRT__H_COGNITO_IDENTITY}},
+        [35] = {{"lambda-runtime-invoked-function-arn", SLSRT__H_FUNCTION_ARN}},
+    };
+    if (len >= sizeof by_len / sizeof *by_len)
+        return SLSRT__H_OTHER;
+    /* Eight bytes at a time, each side with bit 5 set: for token characters
+     * against lower-case letters, '-' and digits that is a case-insensitive
+     * comparison and nothing looser (no other token character maps onto them). */
+    const uint64_t fold = 0x2020202020202020ull;
+    for (int c = 0; c < 2 && by_len[len][c].lower; c++) {
+        const char *lower = by_len[len][c].lower;
+        size_t i = 0;
+        for (uint64_t a, b; i + 8 <= len; i += 8) {
+            memcpy(&a, name + i, 8);
+            memcpy(&b, lower + i, 8);
+            if ((a | fold) != (b | fold))
+                break;
+        }
+        while (i < len && (name[i] | 0x20) == lower[i])
+            i++;
+        if (i == len)
+            return by_len[len][c].kind;
+    }
+    return SLSRT__H_OTHER;
+}
+
 /* Strip the '\r' before '\n' and surrounding spaces/tabs; NUL-terminate. */
-static char *trim(char *start, char *nl)
+static char *trim(char *start, char *nl, size_t *len)
 {
     char *e = nl;
     if (e > start && e[-1] == '\r')
@@ -57,6 +104,7 @@ static char *trim(char *start, char *nl)
     while (e > start && (e[-1] == ' ' || e[-1] == '\t'))
         e--;
     *e = '\0';
+    *len = (size_t)(e - start);
     return start;
 }
 
@@ -112,16 +160,16 @@ static int list_has(const char *list, const char *token)
 static int note_header(slsrt__http_head *out, const char *buf, const slsrt__http_header *h)
 {
     const char *value = buf + h->value;
-    if (slsrt__http_name_is(buf, h, "content-length", 14)) {
+    if (h->kind == SLSRT__H_CONTENT_LENGTH) {
         long long n;
         if (parse_length(value, &n) || (out->content_length >= 0 && out->content_length != n))
             return SLSRT_EPROTO;
         out->content_length = n;
-    } else if (slsrt__http_name_is(buf, h, "transfer-encoding", 17)) {
+    } else if (h->kind == SLSRT__H_TRANSFER_ENCODING) {
         if (strcasecmp(value, "chunked") != 0)
             return SLSRT_EPROTO; /* no other coding is ever sent by the API */
         out->chunked = 1;
-    } else if (slsrt__http_name_is(buf, h, "connection", 10)) {
+    } else if (h->kind == SLSRT__H_CONNECTION) {
         if (list_has(value, "close"))
             out->close = 1;
         else if (list_has(value, "keep-alive"))
@@ -149,12 +197,13 @@ static size_t head_end(const char *buf, size_t len, size_t seen)
 
 static int parse_header_line(char *buf, char *p, char *nl, slsrt__http_head *out)
 {
-    char *colon = memchr(p, ':', (size_t)(nl - p));
-    if (!colon || colon == p)
-        return SLSRT_EPROTO; /* also refuses obsolete line folding */
-    for (const unsigned char *c = (const unsigned char *)p; c < (const unsigned char *)colon; c++)
-        if (!tchar[*c])
-            return SLSRT_EPROTO;
+    /* The name is token characters up to the colon (a line folded onto the
+     * previous one starts with a space: refused). */
+    char *colon = p;
+    while (colon < nl && tchar[(unsigned char)*colon])
+        colon++;
+    if (colon == p || colon == nl || *colon != ':')
+        return SLSRT_EPROTO;
     /* A value holds no NUL and no CR but the one ending the line. */
     const char *cr = memchr(colon + 1, '\r', (size_t)(nl - colon - 1));
     if ((cr && cr + 1 != nl) || memchr(colon + 1, '\0', (size_t)(nl - colon - 1)))
@@ -162,13 +211,13 @@ static int parse_header_line(char *buf, char *p, char *nl, slsrt__http_head *out
     if (out->nheaders == SLSRT__HTTP_MAX_HEADERS)
         return SLSRT_EPROTO;
     *colon = '\0';
-    char *value = trim(colon + 1, nl);
     slsrt__http_header *h = &out->headers[out->nheaders++];
+    char *value = trim(colon + 1, nl, &h->value_len);
     h->name = (size_t)(p - buf);
     h->name_len = (size_t)(colon - p);
     h->value = (size_t)(value - buf);
-    h->value_len = strlen(value);
-    return note_header(out, buf, h);
+    h->kind = name_kind(p, h->name_len);
+    return h->kind == SLSRT__H_OTHER || h->kind > SLSRT__H_CONNECTION ? SLSRT_OK : note_header(out, buf, h);
 }
 
 int slsrt__http_parse_head(char *buf, size_t len, size_t seen, slsrt__http_head *out)

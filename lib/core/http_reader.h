@@ -18,9 +18,27 @@
 #define SLSRT__HTTP_MAX_CHUNK_LINE 1024
 #define SLSRT__HTTP_MAX_TRAILERS (64 * 1024)
 
+/* The header names the runtime acts on, recognised once while parsing. */
+typedef enum slsrt__http_name_kind {
+    SLSRT__H_OTHER = 0,
+    SLSRT__H_CONTENT_LENGTH,
+    SLSRT__H_TRANSFER_ENCODING,
+    SLSRT__H_CONNECTION,
+    SLSRT__H_CONTENT_TYPE,
+    SLSRT__H_REQUEST_ID,       /* Lambda-Runtime-Aws-Request-Id */
+    SLSRT__H_DEADLINE,         /* Lambda-Runtime-Deadline-Ms */
+    SLSRT__H_FUNCTION_ARN,     /* Lambda-Runtime-Invoked-Function-Arn */
+    SLSRT__H_TRACE_ID,         /* Lambda-Runtime-Trace-Id */
+    SLSRT__H_CLIENT_CONTEXT,   /* Lambda-Runtime-Client-Context */
+    SLSRT__H_COGNITO_IDENTITY, /* Lambda-Runtime-Cognito-Identity */
+    SLSRT__H_TENANT_ID,        /* Lambda-Runtime-Aws-Tenant-Id */
+    SLSRT__H_INVOCATION_ID,    /* Lambda-Runtime-Invocation-Id */
+} slsrt__http_name_kind;
+
 typedef struct slsrt__http_header {
     size_t name, name_len;   /* offsets into the buffer; NUL-terminated there */
     size_t value, value_len; /* trimmed */
+    slsrt__http_name_kind kind;
 } slsrt__http_header;
 
 typedef struct slsrt__http_head {

@@ -52,32 +52,24 @@ static int parse_deadline(const char *v, int64_t *out)
     return SLSRT_OK;
 }
 
-#define IS(h, lit) slsrt__http_name_is(buf, (h), (lit), sizeof(lit) - 1)
-
 int slsrt__invocation_from_head(slsrt_invocation *inv, const slsrt__http_head *head, const char *buf)
 {
     const char *request_id = NULL, *deadline = NULL;
     for (size_t i = 0; i < head->nheaders; i++) {
         const slsrt__http_header *h = &head->headers[i];
         const char *value = slsrt__http_value(buf, h);
-        if (IS(h, "lambda-runtime-aws-request-id"))
-            request_id = value;
-        else if (IS(h, "lambda-runtime-deadline-ms"))
-            deadline = value;
-        else if (IS(h, "lambda-runtime-invoked-function-arn"))
-            inv->function_arn = value;
-        else if (IS(h, "lambda-runtime-trace-id"))
-            inv->trace_id = value;
-        else if (IS(h, "lambda-runtime-client-context"))
-            inv->client_context_raw = value;
-        else if (IS(h, "lambda-runtime-cognito-identity"))
-            inv->cognito_identity_raw = value;
-        else if (IS(h, "lambda-runtime-aws-tenant-id"))
-            inv->tenant_id = value;
-        else if (IS(h, "lambda-runtime-invocation-id"))
-            inv->invocation_id = value;
-        else if (IS(h, "content-type"))
-            inv->content_type = value;
+        switch (h->kind) { /* recognised by the parser (http_reader.c) */
+        case SLSRT__H_REQUEST_ID: request_id = value; break;
+        case SLSRT__H_DEADLINE: deadline = value; break;
+        case SLSRT__H_FUNCTION_ARN: inv->function_arn = value; break;
+        case SLSRT__H_TRACE_ID: inv->trace_id = value; break;
+        case SLSRT__H_CLIENT_CONTEXT: inv->client_context_raw = value; break;
+        case SLSRT__H_COGNITO_IDENTITY: inv->cognito_identity_raw = value; break;
+        case SLSRT__H_TENANT_ID: inv->tenant_id = value; break;
+        case SLSRT__H_INVOCATION_ID: inv->invocation_id = value; break;
+        case SLSRT__H_CONTENT_TYPE: inv->content_type = value; break;
+        default: break;
+        }
     }
     if (!request_id || copy_request_id(inv->request_id, request_id))
         return SLSRT_EPROTO;

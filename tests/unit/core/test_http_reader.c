@@ -46,6 +46,41 @@ START_TEST(complete_head)
 }
 END_TEST
 
+/* Every name the runtime acts on is recognised in any case; near misses are not. */
+START_TEST(names_are_recognised_once)
+{
+    static const struct {
+        const char *name;
+        slsrt__http_name_kind kind;
+    } cases[] = {
+        {"LAMBDA-RUNTIME-AWS-REQUEST-ID", SLSRT__H_REQUEST_ID},
+        {"Lambda-Runtime-Client-Context", SLSRT__H_CLIENT_CONTEXT},
+        {"lambda-runtime-aws-tenant-id", SLSRT__H_TENANT_ID},
+        {"Lambda-Runtime-Invocation-Id", SLSRT__H_INVOCATION_ID},
+        {"Lambda-Runtime-Deadline-Ms", SLSRT__H_DEADLINE},
+        {"Lambda-Runtime-Invoked-Function-Arn", SLSRT__H_FUNCTION_ARN},
+        {"Lambda-Runtime-Trace-Id", SLSRT__H_TRACE_ID},
+        {"Lambda-Runtime-Cognito-Identity", SLSRT__H_COGNITO_IDENTITY},
+        {"Content-Type", SLSRT__H_CONTENT_TYPE},
+        {"connection", SLSRT__H_CONNECTION},
+        {"Lambda-Runtime-Aws-Request-Ix", SLSRT__H_OTHER},
+        {"Lambda-Runtime-Aws-Request-Id-", SLSRT__H_OTHER},
+        {"Lambda-Runtime-Trace-I", SLSRT__H_OTHER},
+        {"X-Amzn-Trace-Id", SLSRT__H_OTHER},
+        {"Lambda_Runtime_Deadline_Ms", SLSRT__H_OTHER},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char r[256];
+        snprintf(r, sizeof r, "HTTP/1.1 200 OK\r\n%s: v\r\nContent-Length: 0\r\n\r\n", cases[i].name);
+        slsrt__http_head h;
+        ck_assert_int_eq(parse(r, &h), 1);
+        ck_assert_msg(h.headers[0].kind == cases[i].kind, "%s: kind %d, want %d", cases[i].name, h.headers[0].kind,
+                      cases[i].kind);
+        ck_assert_int_eq(h.headers[1].kind, SLSRT__H_CONTENT_LENGTH);
+    }
+}
+END_TEST
+
 START_TEST(incomplete_heads_ask_for_more)
 {
     slsrt__http_head h;
@@ -251,6 +286,7 @@ int main(void)
     Suite *s = suite_create("http_reader");
     TCase *tc = tcase_create("http_reader");
     tcase_add_test(tc, complete_head);
+    tcase_add_test(tc, names_are_recognised_once);
     tcase_add_test(tc, incomplete_heads_ask_for_more);
     tcase_add_test(tc, bare_lf_and_no_reason);
     tcase_add_test(tc, malformed_heads_are_refused);
