@@ -321,7 +321,8 @@ run: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/standin $(BUILD)/bench/bare_loop $(BUILD)/bench/events_bench \
-	    $(BUILD)/bench/route_1 $(BUILD)/bench/route_100 $(BUILD)/bench/sign_bench
+	    $(BUILD)/bench/route_1 $(BUILD)/bench/route_100 $(BUILD)/bench/sign_bench $(BUILD)/bench/gen_json \
+	    $(BUILD)/bench/copy_floor $(BUILD)/bench/echo_fn
 	@BUILD=$(BUILD) tests/bench/run
 
 $(BUILD)/bench/%: tests/bench/%.c
@@ -336,6 +337,10 @@ $(BUILD)/bench/route_%: tests/bench/route_fn.c $(BUILD)/lib/libslsrt.so $(PUBLIC
 $(BUILD)/bench/sign_bench: tests/bench/sign_bench.c $(LIB_INTERNAL)
 	@mkdir -p $(@D)
 	$(CC) -O2 -g -Wall -Wextra -Werror -Iinclude -Ilib $(JANSSON_CFLAGS) -o $@ $< $(LIB_INTERNAL) $(JANSSON_LIBS) -lz -pthread
+
+$(BUILD)/bench/echo_fn: tests/bench/echo_fn.c $(BUILD)/lib/libslsrt.so $(PUBLIC_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -Wall -Wextra -Werror -Iinclude $(JANSSON_CFLAGS) -o $@ $< -L$(BUILD)/lib -lslsrt $(JANSSON_LIBS)
 
 # Linked with the library like a function, but run directly.
 $(BUILD)/bench/events_bench: tests/bench/events_bench.c $(BUILD)/lib/libslsrt.so $(PUBLIC_HEADERS)

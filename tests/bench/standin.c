@@ -68,7 +68,8 @@ int main(int argc, char **argv)
         return 2;
     }
     long total = atol(argv[1]);
-    char event[4096];
+    /* Events up to 6 MB, Lambda's limit (the JSON echo sends 5 MB). */
+    static char event[6 * 1024 * 1024];
     FILE *f = fopen(argv[2], "rb");
     size_t event_len = f ? fread(event, 1, sizeof event, f) : 0;
     if (f)
