@@ -32,6 +32,36 @@ static void same_as_jansson(json_t *v, const char *what)
     slsrt__buf_free(&b);
 }
 
+/* The short-decimal fast path spells every real as the snprintf/strtod search does. */
+START_TEST(the_fast_path_agrees_with_the_search)
+{
+    unsigned long long x = 0x9e3779b97f4a7c15ull;
+    char fast[40], slow[40];
+    static const double edges[] = {1e-4, 0.00010000000000000002, 9.99999999999999e14, 1e15, 999999999999999.9,
+                                   0.1, 0.2, 0.3, 1.0, 5019.356, -0.0, 0.0, 2.5e-5, 123456789012345.0,
+                                   1234567890123456.0, 0.000123456789012345};
+    for (size_t i = 0; i < 200000 + sizeof edges / sizeof *edges; i++) {
+        double d;
+        if (i < sizeof edges / sizeof *edges) {
+            d = edges[i];
+        } else {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            if (i % 2) { /* a short decimal: m / 10^k */
+                static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12};
+                d = (double)(x % 100000000000000ull) / p10[(x >> 50) % 13] * ((x >> 63) ? -1 : 1);
+            } else { /* any double */
+                memcpy(&d, &x, sizeof d);
+                if (d != d || d - d != 0)
+                    continue; /* NaN and infinities are not JSON */
+            }
+        }
+        slsrt__json_real(d, fast);
+        slsrt__json_real_slow(d, slow);
+        ck_assert_msg(!strcmp(fast, slow), "%.17g: fast %s, search %s", d, fast, slow);
+    }
+}
+END_TEST
+
 START_TEST(reals_are_shortest)
 {
     static const struct { double d; const char *text; } reals[] = {
@@ -125,6 +155,7 @@ int main(void)
     tcase_add_test(tc, values);
     tcase_add_test(tc, cycles_are_refused);
     tcase_add_test(tc, reals_are_shortest);
+    tcase_add_test(tc, the_fast_path_agrees_with_the_search);
     tcase_add_test(tc, fixture_events);
     suite_add_tcase(s, tc);
     return run_suite(s);
