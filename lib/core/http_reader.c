@@ -36,17 +36,6 @@ int slsrt__http_is_token(const char *s)
     return 1;
 }
 
-int slsrt__http_name_is(const char *buf, const slsrt__http_header *h, const char *lower, size_t len)
-{
-    if (h->name_len != len)
-        return 0;
-    const char *name = buf + h->name;
-    for (size_t i = 0; i < len; i++)
-        if ((name[i] | 0x20) != lower[i]) /* names are tokens: ASCII only */
-            return 0;
-    return 1;
-}
-
 /*
  * Which name this is, by its length and then one comparison: a head of ten
  * headers is not compared ten times against every name the runtime knows.

@@ -68,9 +68,6 @@ static inline const char *slsrt__http_value(const char *buf, const slsrt__http_h
 /* 1 when s is a non-empty RFC 9110 token (a method or a header name). */
 int slsrt__http_is_token(const char *s);
 
-/* Case-insensitive comparison of a header's name with a lower-case literal. */
-int slsrt__http_name_is(const char *buf, const slsrt__http_header *h, const char *lower, size_t len);
-
 /* Case-insensitive lookup; NULL when absent. */
 const char *slsrt__http_find(const slsrt__http_head *h, const char *buf, const char *name);
 

@@ -137,19 +137,16 @@ static size_t short_decimal(double d, char out[40])
     return 0;
 }
 
-static int write_real(slsrt__buf *b, double d)
-{
-    char tmp[40];
-    size_t n = short_decimal(d, tmp);
-    if (!n)
-        n = slsrt__json_real_slow(d, tmp);
-    return slsrt__buf_append(b, tmp, n);
-}
-
 size_t slsrt__json_real(double d, char out[40])
 {
     size_t n = short_decimal(d, out);
     return n ? n : slsrt__json_real_slow(d, out);
+}
+
+static int write_real(slsrt__buf *b, double d)
+{
+    char tmp[40];
+    return slsrt__buf_append(b, tmp, slsrt__json_real(d, tmp));
 }
 
 static int write_value(slsrt__buf *b, const json_t *v, int depth)

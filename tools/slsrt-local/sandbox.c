@@ -320,7 +320,6 @@ char *sandbox_info(struct emu *e, const char *format)
         fclose(f);
     if (!elf) /* a script: asking it would run it */
         return NULL;
-    const char *sysroot, *qemu = sandbox_foreign(cmd, &sysroot);
     int out[2];
     if (pipe(out) != 0)
         return NULL;
@@ -338,8 +337,8 @@ char *sandbox_info(struct emu *e, const char *format)
         dup2(null, STDERR_FILENO);
         close(out[0]), close(out[1]);
         const char *f = format ? "--format" : NULL;
-        if (qemu)
-            execvpe(qemu, (char *[]){(char *)qemu, "-L", (char *)sysroot, (char *)cmd, "--info", (char *)f,
+        if (e->qemu)
+            execvpe(e->qemu, (char *[]){(char *)e->qemu, "-L", (char *)e->qemu_sysroot, (char *)cmd, "--info", (char *)f,
                                      (char *)format, NULL},
                     env.vars);
         else

@@ -40,7 +40,7 @@ START_TEST(complete_head)
     ck_assert_str_eq(slsrt__http_find(&h, buf, "lambda-runtime-aws-request-id"), "abc");
     ck_assert_str_eq(slsrt__http_find(&h, buf, "x-empty"), "");
     ck_assert_ptr_null(slsrt__http_find(&h, buf, "missing"));
-    ck_assert(slsrt__http_name_is(buf, &h.headers[0], "lambda-runtime-aws-request-id", 29));
+    ck_assert_int_eq(h.headers[0].kind, SLSRT__H_REQUEST_ID);
     ck_assert_uint_eq(h.headers[0].value_len, 3);
     ck_assert_int_eq(h.close, 0);
 }
