@@ -61,6 +61,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/un
 INTEG_TESTS := $(filter-out test_posts_api,$(notdir $(basename $(wildcard tests/integration/test_*.c))))
 INTEG_BINS := $(INTEG_TESTS:%=$(BUILD)/tests/integration/%)
 TEST_SUPPORT := tests/support/harness.c
+TEST_SUPPORT_HEADERS := tests/support/harness.h tests/support/json_same.h
 PUBLIC_HEADERS := $(wildcard include/slsrt/*.h)
 
 .PHONY: check-sign check-cdk cdk-pack estate-inputs all lib layer check-arm64 function examples tools tests deps run check test-run check-asan check-tsan check-valgrind gates fuzz soak bench install clean
@@ -184,7 +185,7 @@ $(BUILD)/tests/functions/%/bootstrap: tests/functions/%.c $(BUILD)/lib/libslsrt.
 	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -o $@ $< $(LDHARDEN) -rdynamic -L$(BUILD)/lib -lslsrt $(JANSSON_LIBS)
 
 # Unit tests link the library's objects statically to reach private parsers.
-$(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_INTERNAL) $(TEST_SUPPORT) $(PUBLIC_HEADERS) $(LIB_HEADERS)
+$(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_INTERNAL) $(TEST_SUPPORT) $(TEST_SUPPORT_HEADERS) $(PUBLIC_HEADERS) $(LIB_HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(JANSSON_CFLAGS) -Ilib -Itests/support -o $@ $< $(TEST_SUPPORT) $(LIB_INTERNAL) \
 	    $(LDHARDEN) $(CHECK_LIBS) $(JANSSON_LIBS) -lz -lm

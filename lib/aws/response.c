@@ -3,6 +3,7 @@
  * and the error the service (or slsrt) named.
  */
 #include "aws_internal.h"
+#include "util/json_read.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -87,7 +88,7 @@ json_t *slsrt_aws_response_json(slsrt_aws_response *res)
     if (!res->json_parsed) {
         res->json_parsed = 1;
         if (res->body.len)
-            res->json = json_loadb(res->body.data, res->body.len, 0, NULL);
+            res->json = slsrt__json_read(res->body.data, res->body.len, 0, NULL);
     }
     return res->json;
 }

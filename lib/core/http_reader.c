@@ -187,12 +187,15 @@ static size_t head_end(const char *buf, size_t len, size_t seen)
 static int parse_header_line(char *buf, char *p, char *nl, slsrt__http_head *out)
 {
     /* The name is token characters up to the colon (a line folded onto the
-     * previous one starts with a space: refused). */
-    char *colon = p;
-    while (colon < nl && tchar[(unsigned char)*colon])
-        colon++;
-    if (colon == p || colon == nl || *colon != ':')
+     * previous one starts with a space: refused).  A name the runtime knows
+     * is made of them already; only other names are checked byte by byte. */
+    char *colon = memchr(p, ':', (size_t)(nl - p));
+    if (!colon || colon == p)
         return SLSRT_EPROTO;
+    slsrt__http_name_kind kind = name_kind(p, (size_t)(colon - p));
+    for (const char *c = p; kind == SLSRT__H_OTHER && c < colon; c++)
+        if (!tchar[(unsigned char)*c])
+            return SLSRT_EPROTO;
     /* A value holds no NUL and no CR but the one ending the line. */
     const char *cr = memchr(colon + 1, '\r', (size_t)(nl - colon - 1));
     if ((cr && cr + 1 != nl) || memchr(colon + 1, '\0', (size_t)(nl - colon - 1)))
@@ -205,7 +208,7 @@ static int parse_header_line(char *buf, char *p, char *nl, slsrt__http_head *out
     h->name = (size_t)(p - buf);
     h->name_len = (size_t)(colon - p);
     h->value = (size_t)(value - buf);
-    h->kind = name_kind(p, h->name_len);
+    h->kind = kind;
     return h->kind == SLSRT__H_OTHER || h->kind > SLSRT__H_CONNECTION ? SLSRT_OK : note_header(out, buf, h);
 }
 

@@ -3,6 +3,7 @@
 #include "hooks.h"
 
 #include "log/log.h"
+#include "util/json_read.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,12 +24,12 @@ static const unsigned char id_char[256] = {
 
 static int copy_request_id(char *dst, const char *id)
 {
-    size_t n = 0;
-    for (; id[n]; n++)
-        if (n + 1 >= SLSRT__MAX_REQUEST_ID || !id_char[(unsigned char)id[n]])
-            return SLSRT_EPROTO;
-    if (n == 0)
+    size_t n = strlen(id);
+    if (n == 0 || n + 1 >= SLSRT__MAX_REQUEST_ID)
         return SLSRT_EPROTO;
+    for (size_t i = 0; i < n; i++)
+        if (!id_char[(unsigned char)id[i]])
+            return SLSRT_EPROTO;
     memcpy(dst, id, n + 1);
     return SLSRT_OK;
 }
@@ -45,8 +46,9 @@ static int parse_deadline(const char *v, int64_t *out)
     for (; *v; v++) {
         if (*v < '0' || *v > '9')
             return SLSRT_EPROTO;
-        int d = *v - '0';
-        n = n > (INT64_MAX - d) / 10 ? INT64_MAX : n * 10 + d;
+        /* Saturate: a multiply-overflow test costs less than a division. */
+        if (__builtin_mul_overflow(n, 10, &n) || __builtin_add_overflow(n, *v - '0', &n))
+            n = INT64_MAX;
     }
     *out = n;
     return SLSRT_OK;
@@ -146,7 +148,7 @@ const char *slsrt_invocation_cognito_identity_raw(const slsrt_invocation *inv)
 static json_t *parse_once(json_t **slot, const char *raw)
 {
     if (!*slot && raw)
-        *slot = json_loads(raw, JSON_DECODE_ANY, NULL);
+        *slot = slsrt__json_read(raw, strlen(raw), JSON_DECODE_ANY, NULL);
     return *slot;
 }
 
@@ -175,7 +177,7 @@ json_t *slsrt_invocation_event_json(slsrt_invocation *inv)
     if (!inv->event)
         return NULL;
     json_error_t err;
-    inv->event_json = json_loadb(inv->event, inv->event_len, JSON_DECODE_ANY, &err);
+    inv->event_json = slsrt__json_read(inv->event, inv->event_len, JSON_DECODE_ANY, &err);
     if (!inv->event_json) {
         char msg[300];
         snprintf(msg, sizeof msg, "The event is not valid JSON: %s (line %d, column %d)",

@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include "event_fields.h"
+#include "util/json_read.h"
 
 #define MAX_INFLATED (16u * 1024 * 1024)
 
@@ -61,7 +62,7 @@ json_t *slsrt_cwlogs_decode(const json_t *event, slsrt_status *status)
     inflateEnd(&z);
     if (rc != Z_STREAM_END)
         return fail(status, SLSRT_EINVAL, gz, out);
-    json_t *doc = json_loadb(out, used, 0, NULL);
+    json_t *doc = slsrt__json_read(out, used, 0, NULL);
     free(gz);
     free(out);
     if (status)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "event_fields.h"
+#include "util/json_read.h"
 
 const char *slsrt_sqs_message_id(const json_t *r) { return slsrt__str(r, "messageId"); }
 const char *slsrt_sqs_receipt_handle(const json_t *r) { return slsrt__str(r, "receiptHandle"); }
@@ -43,7 +44,7 @@ json_t *slsrt_sqs_sns_envelope(const json_t *r)
 {
     size_t len;
     const char *body = slsrt_sqs_body(r, &len);
-    json_t *doc = body ? json_loadb(body, len, 0, NULL) : NULL;
+    json_t *doc = body ? slsrt__json_read(body, len, 0, NULL) : NULL;
     if (doc && slsrt__str(doc, "TopicArn") && slsrt__str(doc, "Message") && slsrt__str(doc, "Type"))
         return doc;
     json_decref(doc);

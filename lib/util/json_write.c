@@ -8,6 +8,7 @@
  * for reals, written in the shortest form that reads back the same.
  */
 #include "json_write.h"
+#include "json_scan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,29 +18,23 @@
 
 #define MAX_DEPTH 2048
 
-/* 1 for bytes that need escaping inside a JSON string. */
-static const unsigned char needs_escape[256] = {
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    ['"'] = 1, ['\\'] = 1,
-};
-
 int slsrt__json_write_string(slsrt__buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
     if (slsrt__buf_reserve(b, n + 2))
         return SLSRT_ENOMEM;
     b->data[b->len++] = '"';
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (!needs_escape[c])
-            continue;
-        if (slsrt__buf_append(b, s + run, i - run))
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    for (;;) {
+        const unsigned char *run = p;
+        p = slsrt__json_plain_end(p, end, 0);
+        if (slsrt__buf_append(b, run, (size_t)(p - run)))
             return SLSRT_ENOMEM;
-        run = i + 1;
+        if (p == end)
+            break;
         char esc[6] = {'\\', 0, 0, 0, 0, 0};
         size_t len = 2;
-        switch (c) {
+        switch (*p) {
         case '"': esc[1] = '"'; break;
         case '\\': esc[1] = '\\'; break;
         case '\b': esc[1] = 'b'; break;
@@ -49,16 +44,15 @@ int slsrt__json_write_string(slsrt__buf *b, const char *s, size_t n)
         case '\t': esc[1] = 't'; break;
         default:
             memcpy(esc + 1, "u00", 3);
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
+            esc[4] = hex[*p >> 4];
+            esc[5] = hex[*p & 15];
             len = 6;
         }
+        p++;
         if (slsrt__buf_append(b, esc, len))
             return SLSRT_ENOMEM;
     }
-    if (slsrt__buf_append(b, s + run, n - run) || slsrt__buf_append(b, "\"", 1))
-        return SLSRT_ENOMEM;
-    return SLSRT_OK;
+    return slsrt__buf_append(b, "\"", 1) ? SLSRT_ENOMEM : SLSRT_OK;
 }
 
 static int write_integer(slsrt__buf *b, json_int_t v)
