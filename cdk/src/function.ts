@@ -3,7 +3,7 @@
 // call per event source.
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -62,6 +62,24 @@ export interface SlsrtFunctionProps {
   readonly reservedConcurrentExecutions?: number;
   /** What `./bootstrap --info` printed (a file) or its object: memory, timeout, permissions, environment. */
   readonly info?: string | SlsrtFunctionInfo;
+  /** A durable function (SLSRT_DURABLE_MAIN): its executions' limits; see SlsrtDurableOptions. */
+  readonly durable?: SlsrtDurableOptions;
+}
+
+/**
+ * A durable function: Lambda checkpoints its steps and replays it.  The
+ * function may checkpoint and read the state of its own executions
+ * (lambda:CheckpointDurableExecution, lambda:GetDurableExecutionState on
+ * itself, nothing else), and executions start through a qualified alias
+ * (durableAlias): Lambda runs a durable execution on one version.
+ */
+export interface SlsrtDurableOptions {
+  /** How long one execution may run, 1 second to 366 days. */
+  readonly executionTimeout: Duration;
+  /** How long a closed execution's history is kept, 1 to 90 whole days. @default 14 days */
+  readonly retentionPeriod?: Duration;
+  /** @default 'live' */
+  readonly aliasName?: string;
 }
 
 export interface SlsrtQueueOptions {
@@ -133,9 +151,17 @@ function environmentOf(props: SlsrtFunctionProps, info: SlsrtFunctionInfo): Reco
   return env;
 }
 
+/* A durable function's name is fixed at synth (the grants on itself name it
+ * without a reference to the function, which would be a cycle). */
+function durableName(scope: Construct, id: string): string {
+  return Names.uniqueResourceName(new Construct(scope, `${id}Name`), { maxLength: 64, separator: '-' });
+}
+
 export class SlsrtFunction extends lambda.Function {
   /** The function's own log group. */
   readonly logGroupOf: logs.LogGroup;
+  /** A durable function's alias: start executions (and chained invokes) through it. */
+  readonly durableAlias?: lambda.Alias;
   private sources = 0;
 
   constructor(scope: Construct, id: string, props: SlsrtFunctionProps) {
@@ -152,6 +178,11 @@ export class SlsrtFunction extends lambda.Function {
         `${archName(architecture)}: build it for ${archName(architecture)} (make zip ARCH=${archName(architecture)}) ` +
         `or set architecture to match`);
     }
+    const d = props.durable;
+    if (d && (d.executionTimeout.toSeconds() < 1 || d.executionTimeout.toSeconds() > 31622400)) {
+      throw new Error('slsrt: durable.executionTimeout must be 1 second to 366 days');
+    }
+    const functionName = props.functionName ?? (d ? durableName(scope, id) : undefined);
     const runtime = props.runtime ?? lambda.Runtime.PROVIDED_AL2023;
     if (runtime.name !== 'provided.al2023' && runtime.name !== 'provided.al2') {
       throw new Error(`slsrt: runtime ${runtime.name}: a C function runs on provided.al2023 (or provided.al2)`);
@@ -184,8 +215,9 @@ export class SlsrtFunction extends lambda.Function {
       tracing: props.tracing ?? lambda.Tracing.ACTIVE,
       memorySize: props.memorySize ?? info.memory ?? 256,
       timeout: props.timeout ?? Duration.seconds(info.timeout ?? 10),
-      functionName: props.functionName,
+      functionName,
       description: props.description,
+      durableConfig: d ? { executionTimeout: d.executionTimeout, retentionPeriod: d.retentionPeriod ?? Duration.days(14) } : undefined,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: environmentOf(props, info),
     });
@@ -198,6 +230,25 @@ export class SlsrtFunction extends lambda.Function {
     }
     if ((props.tracing ?? lambda.Tracing.ACTIVE) !== lambda.Tracing.DISABLED) {
       Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: X_RAY_WILDCARD });
+    }
+    if (d && functionName) {
+      const own = Stack.of(this).formatArn({
+        service: 'lambda', resource: 'function', resourceName: `${functionName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['lambda:CheckpointDurableExecution', 'lambda:GetDurableExecutionState'],
+        resources: [own],
+      }));
+      // cdk-nag names the resource with the pseudo parameters it holds.
+      const st = Stack.of(this);
+      const lit = (v: string, pseudo: string) => (Token.isUnresolved(v) ? `<${pseudo}>` : v);
+      const shown = `arn:<AWS::Partition>:lambda:${lit(st.region, 'AWS::Region')}:${lit(st.account, 'AWS::AccountId')}` +
+        `:function:${functionName}:*`;
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${shown}]`,
+        reason: 'The function\'s own durable executions: their ARNs are its qualified ARN followed by /durable-execution/<name>/<id>',
+      });
+      this.durableAlias = new lambda.Alias(this, 'DurableAlias', { aliasName: d.aliasName ?? 'live', version: this.currentVersion });
     }
   }
 

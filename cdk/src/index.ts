@@ -4,5 +4,6 @@ export { SlsrtFunctionInfo, SlsrtPermission } from './info';
 export { latestParameterName, SlsrtLayer, SlsrtLayerProps } from './layer';
 export { SlsrtLayerRef } from './layer-ref';
 export {
-  SlsrtFunction, SlsrtFunctionProps, SlsrtQueueOptions, SlsrtRuleOptions, SlsrtSecretValue, SlsrtStreamOptions,
+  SlsrtDurableOptions, SlsrtFunction, SlsrtFunctionProps, SlsrtQueueOptions, SlsrtRuleOptions, SlsrtSecretValue,
+  SlsrtStreamOptions,
 } from './function';

@@ -164,3 +164,24 @@ test('code must be there', () => {
   const empty = require('fs').mkdtempSync(require('path').join(require('os').tmpdir(), 'empty-'));
   assert.throws(() => stackWith(basic({ code: empty })), /holds no bootstrap/);
 });
+
+test('durable: its configuration, checkpoint and state on its own executions only, an alias to start them', () => {
+  const { t, fn } = stackWith(basic({ durable: { executionTimeout: Duration.days(7) } }));
+  t.hasResourceProperties('AWS::Lambda::Function', {
+    DurableConfig: { ExecutionTimeout: 604800, RetentionPeriodInDays: 14 },
+    FunctionName: Match.stringLikeRegexp('^S-Fn'),
+  });
+  const name = Object.values(t.findResources('AWS::Lambda::Function'))[0].Properties.FunctionName;
+  const durable = policyStatements(t).filter((s) => [].concat(s.Action).includes('lambda:CheckpointDurableExecution'));
+  assert.strictEqual(durable.length, 1);
+  assert.deepStrictEqual([].concat(durable[0].Action).sort(), ['lambda:CheckpointDurableExecution', 'lambda:GetDurableExecutionState']);
+  const resource = JSON.stringify(durable[0].Resource);
+  assert.match(resource, new RegExp(`:function:${name}:\\*`));
+  t.hasResourceProperties('AWS::Lambda::Alias', { Name: 'live' });
+  assert.ok(fn.durableAlias);
+  // Not durable: none of it.
+  const plain = stackWith(basic()).t;
+  assert.strictEqual(policyStatements(plain).filter((s) => [].concat(s.Action).includes('lambda:CheckpointDurableExecution')).length, 0);
+  assert.deepStrictEqual(plain.findResources('AWS::Lambda::Alias'), {});
+  assert.throws(() => stackWith(basic({ durable: { executionTimeout: Duration.days(400) } })), /366 days/);
+});

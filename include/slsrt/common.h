@@ -45,7 +45,9 @@ enum slsrt_status_code {
     SLSRT_ETOOBIG = -6,   /* a payload is over its limit */
     SLSRT_ESTATE = -7,    /* the call is not valid at this point */
     SLSRT_EHANDLER = -8,  /* a handler or init hook reported a failure */
-    SLSRT_ENOTFOUND = -9  /* the thing asked for is absent */
+    SLSRT_ENOTFOUND = -9, /* the thing asked for is absent */
+    SLSRT_ESUSPENDED = -10, /* a durable execution stops here and resumes later: pass it up */
+    SLSRT_EDURABLE = -11  /* a durable operation failed for good (slsrt_durable_error_type) */
 };
 
 /* A status: 0 or one of the negative slsrt_status_code values. */

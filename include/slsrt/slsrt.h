@@ -16,5 +16,6 @@
 #include <slsrt/events.h>
 #include <slsrt/http.h>
 #include <slsrt/aws.h>
+#include <slsrt/durable.h>
 
 #endif /* SLSRT_SLSRT_H */

@@ -21,7 +21,7 @@ static struct {
                            unsigned char *out, unsigned int *out_len);
     int (*digest)(const void *data, size_t len, unsigned char *out, unsigned int *out_len, const evp_md *md,
                   void *engine);
-    const evp_md *sha256;
+    const evp_md *sha256, *md5;
     const char *why;
 } ssl;
 
@@ -38,6 +38,9 @@ static void load(void)
     *(void **)&ssl.evp_sha256 = dlsym(h, "EVP_sha256");
     *(void **)&ssl.hmac = dlsym(h, "HMAC");
     *(void **)&ssl.digest = dlsym(h, "EVP_Digest");
+    const evp_md *(*evp_md5)(void);
+    *(void **)&evp_md5 = dlsym(h, "EVP_md5");
+    ssl.md5 = evp_md5 ? evp_md5() : NULL; /* durable operation ids; a FIPS build lacks it */
     if (!ssl.evp_sha256 || !ssl.hmac || !ssl.digest || !(ssl.sha256 = ssl.evp_sha256())) {
         ssl.why = "libcrypto.so.3 lacks EVP_sha256, HMAC or EVP_Digest";
         ssl.hmac = NULL;
@@ -60,6 +63,14 @@ int slsrt__sha256(const void *data, size_t len, unsigned char out[SLSRT__SHA256_
         return SLSRT_ENOTFOUND;
     unsigned int n = 0;
     return ssl.digest(len ? data : "", len, out, &n, ssl.sha256, NULL) == 1 ? SLSRT_OK : SLSRT_ENOMEM;
+}
+
+int slsrt__md5(const void *data, size_t len, unsigned char out[SLSRT__MD5_LEN])
+{
+    if (slsrt__crypto_load(NULL) || !ssl.md5)
+        return SLSRT_ENOTFOUND;
+    unsigned int n = 0;
+    return ssl.digest(len ? data : "", len, out, &n, ssl.md5, NULL) == 1 ? SLSRT_OK : SLSRT_ENOMEM;
 }
 
 int slsrt__hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,

@@ -14,6 +14,8 @@ const char *slsrt_strerror(slsrt_status status)
     case SLSRT_ESTATE: return "not valid in this state";
     case SLSRT_EHANDLER: return "handler failed";
     case SLSRT_ENOTFOUND: return "not found";
+    case SLSRT_ESUSPENDED: return "durable execution suspended";
+    case SLSRT_EDURABLE: return "durable operation failed";
     default: return "unknown error";
     }
 }

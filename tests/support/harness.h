@@ -87,6 +87,8 @@ const char *http_body(const char *response);
  * Returns the port, 0 on failure; *pid is the server's.
  */
 int start_node(const char *script, const char *arg, pid_t *pid);
+/* Run `node script args...` (NULL-terminated) with the same tools, to its end. */
+void run_node(const char *script, const char *const *args, double timeout_s, struct run *r);
 
 /* Run a Check suite (its summary line printed); the exit status for main(). */
 int run_suite(Suite *s);

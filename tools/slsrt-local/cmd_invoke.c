@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static char *read_file(const char *path, size_t *len)
+char *read_event_file(const char *path, size_t *len)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f)
@@ -100,7 +100,7 @@ int cmd_invoke(struct emu *e, const char *const *events, size_t nevents, int rep
         char **data = calloc(n, sizeof *data);
         size_t *lens = calloc(n, sizeof *lens);
         for (size_t i = 0; i < nevents; i++) {
-            if (!(data[i] = read_file(events[i], &lens[i]))) {
+            if (!(data[i] = read_event_file(events[i], &lens[i]))) {
                 emu_log("slsrt-local: cannot read event %s", events[i]);
                 return 2;
             }
@@ -119,7 +119,7 @@ int cmd_invoke(struct emu *e, const char *const *events, size_t nevents, int rep
     int failed = 0;
     for (size_t i = 0; i < nevents; i++) {
         size_t len;
-        char *event = read_file(events[i], &len);
+        char *event = read_event_file(events[i], &len);
         if (!event) {
             emu_log("slsrt-local: cannot read event %s", events[i]);
             return 2;

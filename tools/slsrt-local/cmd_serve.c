@@ -5,6 +5,7 @@
  * for it works unchanged.  One invocation at a time, like one sandbox.
  */
 #include "emu.h"
+#include "durable.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -12,6 +13,7 @@
 #include <fcntl.h>
 #include <semaphore.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -78,11 +80,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *data_size = 0;
         return rc ? MHD_NO : MHD_YES;
     }
+    struct serve *s = cls;
+    int handled = 0;
+    if (s->durable && (durable_route(s->durable, c, method, url, b->data, b->len, &handled), handled))
+        return MHD_YES;
     if (strcmp(method, "POST") != 0 || !is_invoke_path(url)) {
         static const char msg[] = "{\"message\":\"POST /2015-03-31/functions/function/invocations\"}";
         return answer(c, 404, msg, sizeof msg - 1, NULL, 0);
     }
-    return invoke(cls, c, b);
+    return invoke(s, c, b);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_RequestTerminationCode t)
@@ -135,4 +141,96 @@ int cmd_serve(struct emu *e, int port)
     emu_shutdown(e); /* ends an invocation in flight before its thread is joined */
     serve_stop(&s, d);
     return 0;
+}
+
+/* ---- --durable ---------------------------------------------------------------- */
+
+static struct MHD_Daemon *durable_start(struct emu *e, struct serve *s, struct durable *d, int port,
+                                        const struct durable_options *dopt, unsigned *bound)
+{
+    durable_init(d, e, dopt->time_scale, dopt->state_file);
+    s->e = e, s->durable = d;
+    struct MHD_Daemon *daemon = serve_start(s, port, bound);
+    if (!daemon) {
+        emu_log("slsrt-local: cannot listen on 127.0.0.1:%d", port);
+        durable_free(d);
+        return NULL;
+    }
+    snprintf(e->durable_endpoint, sizeof e->durable_endpoint, "http://127.0.0.1:%u", *bound);
+    emu_log("slsrt-local: durable execution service at %s (AWS_ENDPOINT_URL_LAMBDA of the function)%s",
+            e->durable_endpoint, dopt->state_file ? "; executions kept in the --state file" : "");
+    /* Executions a previous run left running go on. */
+    pthread_mutex_lock(&d->mu);
+    for (struct dexec *x = d->list; x; x = x->next)
+        durable_drive(d, x);
+    pthread_mutex_unlock(&d->mu);
+    return daemon;
+}
+
+static void durable_end(struct emu *e, struct serve *s, struct durable *d, struct MHD_Daemon *daemon)
+{
+    pthread_mutex_lock(&d->mu);
+    d->stopping = 1;
+    pthread_cond_broadcast(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+    emu_shutdown(e); /* ends an invocation in flight */
+    durable_stop_all(d);
+    serve_stop(s, daemon);
+    durable_free(d);
+}
+
+int cmd_serve_durable(struct emu *e, int port, const struct durable_options *dopt)
+{
+    struct serve s = {0};
+    struct durable d;
+    unsigned bound;
+    struct MHD_Daemon *daemon = durable_start(e, &s, &d, port, dopt, &bound);
+    if (!daemon)
+        return 2;
+    emu_log("slsrt-local: serving http://127.0.0.1:%u/2015-03-31/functions/function/invocations (each invoke "
+            "starts a durable execution)", bound);
+    emu_wait_for_stop(e, NULL, NULL);
+    durable_end(e, &s, &d, daemon);
+    return 0;
+}
+
+int cmd_invoke_durable(struct emu *e, const char *const *events, size_t nevents, int port,
+                       const struct durable_options *dopt)
+{
+    struct serve s = {0};
+    struct durable d;
+    unsigned bound;
+    struct MHD_Daemon *daemon = durable_start(e, &s, &d, port, dopt, &bound);
+    if (!daemon)
+        return 2;
+    int failed = 0;
+    for (size_t i = 0; i < nevents; i++) {
+        size_t len;
+        char *event = read_event_file(events[i], &len);
+        if (!event) {
+            emu_log("slsrt-local: cannot read %s", events[i]);
+            failed = 1;
+            continue;
+        }
+        pthread_mutex_lock(&d.mu);
+        struct dexec *x = durable_create(&d, NULL, event, len);
+        free(event);
+        if (!x) {
+            pthread_mutex_unlock(&d.mu);
+            failed = 1;
+            continue;
+        }
+        emu_log("slsrt-local: durable execution %s", x->arn);
+        durable_drive(&d, x);
+        durable_wait_end(&d, x);
+        int ok = !strcmp(x->status, "SUCCEEDED");
+        char *text = ok ? NULL : json_dumps(x->result, JSON_COMPACT);
+        printf("%s\n", ok ? json_string_value(x->result) : text ? text : "null");
+        fflush(stdout);
+        free(text);
+        failed |= !ok;
+        pthread_mutex_unlock(&d.mu);
+    }
+    durable_end(e, &s, &d, daemon);
+    return failed;
 }

@@ -91,6 +91,7 @@ struct emu {
     int64_t init_error_us;
     char init_error_type[128];
     char log_stream[96];
+    char durable_endpoint[64]; /* "http://127.0.0.1:N" when serving the durable API (durable.c) */
     struct invocation *inflight; /* queued and running, oldest first */
     unsigned generation;  /* counts sandboxes started */
     unsigned served;      /* invocations this sandbox picked up */
@@ -223,9 +224,11 @@ int routes_load(const char *file, struct routes *out);
 int routes_match(const struct routes *rs, const char *method, const char *path, struct route_match *m);
 
 /* cmd_serve.c: the invoke endpoint of serve (and watch --serve). */
+struct durable;
 struct serve {
     struct emu *e;
     sem_t slots; /* --concurrency invocations at a time */
+    struct durable *durable; /* --durable: the durable execution service too */
 };
 struct MHD_Daemon *serve_start(struct serve *s, int port, unsigned *bound);
 void serve_stop(struct serve *s, struct MHD_Daemon *d);
@@ -256,5 +259,18 @@ int cmd_invoke(struct emu *e, const char *const *events, size_t nevents, int rep
 int cmd_serve(struct emu *e, int port);
 int cmd_event(int argc, char **argv); /* the arguments after "event" */
 int cmd_new(int argc, char **argv);   /* the arguments after "new" */
+int cmd_durable(int argc, char **argv); /* the arguments after "durable" */
+
+/* --durable: the durable execution service in front of the function. */
+struct durable_options {
+    int on;
+    double time_scale;
+    const char *state_file;
+};
+int cmd_serve_durable(struct emu *e, int port, const struct durable_options *dopt);
+int cmd_invoke_durable(struct emu *e, const char *const *events, size_t nevents, int port,
+                       const struct durable_options *dopt);
+/* cmd_invoke.c */
+char *read_event_file(const char *path, size_t *len);
 
 #endif

@@ -30,6 +30,7 @@ static void usage(FILE *out)
           "       slsrt-local info   [--format terraform] -- BOOTSTRAP   (its --info, run with the layer)\n"
           "       slsrt-local event  SOURCE [--set PATH=VALUE]...   (a sample event; --list)\n"
           "       slsrt-local new    NAME [--kind json|http|events] [--dir PARENT]   (a project)\n"
+          "       slsrt-local durable list|get|history|stop|callback ...   (durable executions; durable --help)\n"
           "       slsrt-local --version\n"
           "\n"
           "Plays the Lambda service for a custom-runtime bootstrap: serves it the\n"
@@ -77,7 +78,14 @@ static void usage(FILE *out)
           "                        (default 60)\n"
           "  --graceful-stop MS    on stop, SIGTERM and MS to exit before SIGKILL (so valgrind\n"
           "                        or a coverage tool can write its report)\n"
-          "  --quiet               no START/END/REPORT lines\n",
+          "  --quiet               no START/END/REPORT lines\n"
+          "  --durable             serve, invoke: the function is durable: each invoke (each\n"
+          "                        --event) starts a durable execution; slsrt-local serves the\n"
+          "                        durable execution API (checkpoints, state, callbacks,\n"
+          "                        GetDurableExecution[History], List..., Stop...) on --port\n"
+          "                        (invoke: any free port unless --port)\n"
+          "  --state FILE          --durable: keep the executions in FILE across restarts\n"
+          "  --time-scale N        --durable: waits and retry delays run N times faster\n",
           out);
 }
 
@@ -133,6 +141,8 @@ int main(int argc, char **argv)
         return cmd_event(argc - 2, argv + 2);
     if (!strcmp(cmd, "new"))
         return cmd_new(argc - 2, argv + 2);
+    if (!strcmp(cmd, "durable"))
+        return cmd_durable(argc - 2, argv + 2);
     int api = strcmp(cmd, "start-api") == 0, watch = strcmp(cmd, "watch") == 0, info = strcmp(cmd, "info") == 0;
     int serve = api || watch || strcmp(cmd, "serve") == 0;
     if (!serve && !info && strcmp(cmd, "invoke") != 0) {
@@ -151,9 +161,11 @@ int main(int argc, char **argv)
     const char *source = NULL, *routes = NULL;
     int memory_given = 0, timeout_given = 0;
     struct watch_options wo = {.http_port = -1, .serve_port = -1};
+    struct durable_options dopt = {.time_scale = 1};
+    int port_given = 0;
     enum { O_EVENT = 1, O_REPEAT, O_PORT, O_TIMEOUT, O_MEMORY, O_NAME, O_REGION, O_HANDLER, O_ENV,
            O_LOGFMT, O_LOGLVL, O_LAYER, O_CC, O_COGNITO, O_TENANT, O_SAMPLED, O_NOTRACE, O_NOINVID, O_FAULT, O_QUIET, O_CONCURRENCY, O_RSS, O_GRACEFUL, O_IDLE,
-           O_SOURCE, O_ROUTES, O_BUILD, O_HTTP, O_SERVE };
+           O_SOURCE, O_ROUTES, O_BUILD, O_HTTP, O_SERVE, O_DURABLE, O_STATE, O_TIMESCALE };
     static const struct option longopts[] = {
         {"event", 1, 0, O_EVENT}, {"repeat", 1, 0, O_REPEAT}, {"port", 1, 0, O_PORT},
         {"timeout", 1, 0, O_TIMEOUT}, {"memory", 1, 0, O_MEMORY}, {"function-name", 1, 0, O_NAME},
@@ -163,14 +175,15 @@ int main(int argc, char **argv)
         {"trace-sampled", 0, 0, O_SAMPLED}, {"no-trace-header", 0, 0, O_NOTRACE}, {"no-invocation-id", 0, 0, O_NOINVID}, {"fault", 1, 0, O_FAULT},
         {"quiet", 0, 0, O_QUIET}, {"concurrency", 1, 0, O_CONCURRENCY}, {"rss-every", 1, 0, O_RSS}, {"graceful-stop", 1, 0, O_GRACEFUL},
         {"idle-timeout", 1, 0, O_IDLE}, {"source", 1, 0, O_SOURCE}, {"format", 1, 0, O_SOURCE}, {"routes", 1, 0, O_ROUTES},
-        {"build", 1, 0, O_BUILD}, {"http", 1, 0, O_HTTP}, {"serve", 1, 0, O_SERVE}, {0, 0, 0, 0}};
+        {"build", 1, 0, O_BUILD}, {"http", 1, 0, O_HTTP}, {"serve", 1, 0, O_SERVE}, {"durable", 0, 0, O_DURABLE},
+        {"state", 1, 0, O_STATE}, {"time-scale", 1, 0, O_TIMESCALE}, {0, 0, 0, 0}};
     int c;
     optind = 2;
     while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
         switch (c) {
         case O_EVENT: events[nevents++] = optarg; break;
         case O_REPEAT: repeat = atoi(optarg); break;
-        case O_PORT: port = atoi(optarg); break;
+        case O_PORT: port = atoi(optarg), port_given = 1; break;
         case O_TIMEOUT: o.timeout_s = atof(optarg), timeout_given = 1; break;
         case O_MEMORY: o.memory_mb = atoi(optarg), memory_given = 1; break;
         case O_NAME: o.function_name = optarg; break;
@@ -202,6 +215,9 @@ int main(int argc, char **argv)
         case O_BUILD: wo.build = optarg; break;
         case O_HTTP: wo.http_port = atoi(optarg); break;
         case O_SERVE: wo.serve_port = atoi(optarg); break;
+        case O_DURABLE: dopt.on = 1; break;
+        case O_STATE: dopt.state_file = optarg; break;
+        case O_TIMESCALE: dopt.time_scale = atof(optarg); break;
         case O_FAULT:
             if (fault_parse(optarg, &o.faults[o.nfaults]) != 0) {
                 fprintf(stderr, "slsrt-local: bad --fault '%s' (CALL:ACTION[@N|@N+|@N-M])\n", optarg);
@@ -215,7 +231,7 @@ int main(int argc, char **argv)
     if (optind < argc && strcmp(argv[optind], "--") == 0)
         optind++;
     if (optind >= argc || (!serve && !info && nevents == 0) || repeat < 1 || o.timeout_s <= 0 || o.memory_mb <= 0 ||
-        o.concurrency < 1 || o.concurrency > 64 ||
+        o.concurrency < 1 || o.concurrency > 64 || dopt.time_scale <= 0 || (dopt.on && (api || watch)) ||
         o.idle_timeout_s < 1) {
         usage(stderr);
         goto out;
@@ -271,7 +287,11 @@ int main(int argc, char **argv)
             wo.http_port = 3000;
         status = cmd_watch(&e, &wo);
     } else {
-        status = api ? cmd_api(&e, port, source, routes) : serve ? cmd_serve(&e, port) : cmd_invoke(&e, events, nevents, repeat);
+        status = dopt.on && serve ? cmd_serve_durable(&e, port, &dopt)
+                 : dopt.on        ? cmd_invoke_durable(&e, events, nevents, port_given ? port : 0, &dopt)
+                 : api            ? cmd_api(&e, port, source, routes)
+                 : serve          ? cmd_serve(&e, port)
+                                  : cmd_invoke(&e, events, nevents, repeat);
     }
     emu_shutdown(&e);
     if (e.violations) {

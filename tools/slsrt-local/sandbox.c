@@ -145,6 +145,13 @@ static void build_env(struct emu *e, struct env *env)
             env_put(env, buf, eq + 1);
         }
     }
+    if (e->durable_endpoint[0]) { /* the durable execution service is this emulator */
+        env_put(env, "AWS_ENDPOINT_URL_LAMBDA", e->durable_endpoint);
+        if (!getenv("AWS_ACCESS_KEY_ID") && !getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
+            env_put(env, "AWS_ACCESS_KEY_ID", "SLSRTLOCALKEY");
+            env_put(env, "AWS_SECRET_ACCESS_KEY", "slsrt-local-secret");
+        }
+    }
     for (size_t i = 0; i < o->nenv; i++) {
         char *eq = strchr(o->env[i], '=');
         snprintf(buf, sizeof buf, "%.*s", (int)(eq - o->env[i]), o->env[i]);
