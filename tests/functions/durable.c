@@ -159,7 +159,8 @@ static int workflow(slsrt_durable *ctx, json_t *event, json_t **result)
         return SLSRT_OK;
     }
     if (!strcmp(scenario, "callback")) {
-        slsrt_durable_callback_options o = {.timeout = json_integer_value(json_object_get(event, "timeout"))};
+        slsrt_durable_callback_options o = {.timeout = json_integer_value(json_object_get(event, "timeout")),
+                                            .heartbeat_timeout = json_integer_value(json_object_get(event, "heartbeat"))};
         const char *id_file = json_string_value(json_object_get(event, "id_file"));
         return slsrt_durable_wait_for_callback(ctx, "approval", submit, (void *)id_file, &o, result);
     }
@@ -178,7 +179,8 @@ static int workflow(slsrt_durable *ctx, json_t *event, json_t **result)
         return slsrt_durable_wait_for_condition(ctx, "count", counter, NULL, json_integer(0), &wait, result);
     }
     if (!strcmp(scenario, "map")) {
-        slsrt_durable_completion c = {.max_failures = (int)json_integer_value(json_object_get(event, "max_failures"))};
+        slsrt_durable_completion c = {.max_failures = (int)json_integer_value(json_object_get(event, "max_failures")),
+                                      .min_successful = (int)json_integer_value(json_object_get(event, "min_successful"))};
         return slsrt_durable_map(ctx, "items", json_object_get(event, "items"), map_item, NULL, &c, result);
     }
     if (!strcmp(scenario, "parallel")) {

@@ -136,6 +136,14 @@ START_TEST(child_context_condition_map_parallel)
     ck_assert_int_eq(ran("item"), 1);
     json_decref(v);
 
+    /* Enough successes: the rest never start. */
+    fresh_files();
+    v = run_durable("map", "\"items\":[1,2,3],\"min_successful\":2", 0);
+    ck_assert_str_eq(json_string_value(json_object_get(v, "completionReason")), "MIN_SUCCESSFUL_REACHED");
+    ck_assert_int_eq(json_integer_value(json_object_get(v, "successCount")), 2);
+    ck_assert_int_eq(ran("item"), 2);
+    json_decref(v);
+
     fresh_files();
     v = run_durable("parallel", NULL, 0);
     ck_assert_int_eq(json_integer_value(json_object_get(v, "successCount")), 2);
@@ -259,11 +267,12 @@ static void escape(const char *s, char *out)
 }
 
 /* Start a callback execution (async Invoke); its ARN. */
-static char *start_callback(int port, int timeout)
+static char *start_callback_beating(int port, int timeout, int heartbeat)
 {
     char body[1024], head[64];
-    snprintf(body, sizeof body, "{\"scenario\":\"callback\",\"log\":\"%s\",\"id_file\":\"%s\",\"timeout\":%d}",
-             log_file, id_file, timeout);
+    snprintf(body, sizeof body,
+             "{\"scenario\":\"callback\",\"log\":\"%s\",\"id_file\":\"%s\",\"timeout\":%d,\"heartbeat\":%d}",
+             log_file, id_file, timeout, heartbeat);
     snprintf(head, sizeof head, "Host: x\r\nX-Amz-Invocation-Type: Event\r\n");
     char *raw = http_request_raw(port, "POST", "/2015-03-31/functions/durable/invocations", head, body, strlen(body));
     ck_assert_ptr_nonnull(raw);
@@ -275,6 +284,8 @@ static char *start_callback(int port, int timeout)
     free(raw);
     return copy;
 }
+
+static char *start_callback(int port, int timeout) { return start_callback_beating(port, timeout, 0); }
 
 static char *wait_for_callback_id(void)
 {
@@ -422,6 +433,27 @@ START_TEST(callback_failure_timeout_and_stop)
     ck_assert_str_eq(json_string_value(json_object_get(json_object_get(x, "Error"), "ErrorType")), "Callback.Timeout");
     json_decref(x);
     free(arn);
+    /* Heartbeats keep it waiting; without them it times out (2 s at 20x: 100 ms). */
+    unlink(id_file);
+    arn = start_callback_beating(port, 0, 2);
+    id = wait_for_callback_id();
+    snprintf(path, sizeof path, "/2025-12-01/durable-execution-callbacks/%s/heartbeat", id);
+    for (int i = 0; i < 12; i++) {
+        free(api(port, "POST", path, "", &status));
+        ck_assert_int_eq(status, 200);
+        usleep(40000);
+    }
+    char esc0[1400], get[1600];
+    escape(arn, esc0);
+    snprintf(get, sizeof get, "/2025-12-01/durable-executions/%s", esc0);
+    char *now = api(port, "GET", get, NULL, &status);
+    ck_assert_ptr_nonnull(strstr(now, "\"RUNNING\""));
+    free(now);
+    x = wait_for_end(port, arn);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(x, "Error"), "ErrorMessage")),
+                     "no heartbeat in time");
+    json_decref(x);
+    free(arn), free(id);
     /* Stopped while it waits. */
     unlink(id_file);
     arn = start_callback(port, 0);
