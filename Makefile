@@ -226,6 +226,11 @@ check-tsan: tests
 	@echo "== $(BUILD)/tests/integration/test_concurrency (ThreadSanitizer)"
 	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" SLSRT_LOCAL=$(BUILD)/bin/slsrt-local BUILD=build/tsan \
 	    $(BUILD)/tests/integration/test_concurrency
+	@$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread build/tsan/tests/integration/test_idempotency \
+	    build/tsan/examples/payments/bootstrap
+	@echo "== build/tsan/tests/integration/test_idempotency (ThreadSanitizer: 8 threads on one instance)"
+	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" SLSRT_LOCAL=$(BUILD)/bin/slsrt-local BUILD=build/tsan \
+	    build/tsan/tests/integration/test_idempotency
 
 # Release gates on what ships: layering, ABI, exports, glibc, hardening (scripts/check-*),
 # and a test that each gate refuses what it guards against.

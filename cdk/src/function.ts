@@ -331,4 +331,22 @@ export class SlsrtFunction extends lambda.Function {
     }));
   }
 
+  /**
+   * The table slsrt_idempotent keeps its records in (slsrt/idempotency.h):
+   * partition key "id", TTL on "expiration", on-demand, point-in-time
+   * recovery; the function may put, get and delete its items, and
+   * IDEMPOTENCY_TABLE names it.  An existing table may be given.
+   */
+  addIdempotencyTable(table?: dynamodb.ITable): dynamodb.ITable {
+    const t = table ?? new dynamodb.Table(this, this.nextId('Idempotency'), {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: 'expiration',
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.DESTROY, // records expire within the hour: nothing to keep
+    });
+    t.grant(this, 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem');
+    this.addEnvironment('IDEMPOTENCY_TABLE', t.tableName);
+    return t;
+  }
 }

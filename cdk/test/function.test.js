@@ -185,3 +185,22 @@ test('durable: its configuration, checkpoint and state on its own executions onl
   assert.deepStrictEqual(plain.findResources('AWS::Lambda::Alias'), {});
   assert.throws(() => stackWith(basic({ durable: { executionTimeout: Duration.days(400) } })), /366 days/);
 });
+
+test('an idempotency table: its shape, put/get/delete on it alone, its name in the environment', () => {
+  const { t } = stackWith((stack, layer) => {
+    const fn = basic()(stack, layer);
+    fn.addIdempotencyTable();
+    return fn;
+  });
+  t.hasResourceProperties('AWS::DynamoDB::Table', {
+    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+    BillingMode: 'PAY_PER_REQUEST',
+  });
+  const stmt = policyStatements(t).find((s) => [].concat(s.Action).includes('dynamodb:PutItem'));
+  assert.deepStrictEqual([].concat(stmt.Action).sort(), ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
+  assert.match(JSON.stringify(stmt.Resource), /FnIdempotency/);
+  t.hasResourceProperties('AWS::Lambda::Function', {
+    Environment: { Variables: Match.objectLike({ IDEMPOTENCY_TABLE: { Ref: Match.stringLikeRegexp('^FnIdempotency') } }) },
+  });
+});

@@ -17,5 +17,6 @@
 #include <slsrt/http.h>
 #include <slsrt/aws.h>
 #include <slsrt/durable.h>
+#include <slsrt/idempotency.h>
 
 #endif /* SLSRT_SLSRT_H */
