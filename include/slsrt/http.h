@@ -122,6 +122,21 @@ SLSRT_API slsrt_status slsrt_http_response_body(slsrt_http_response *resp, const
 SLSRT_API slsrt_status slsrt_http_response_json(slsrt_http_response *resp, json_t *value);
 /* slsrt_http_response_new + _json in one; NULL when either fails. */
 SLSRT_API slsrt_http_response *slsrt_http_json(int status, json_t *value);
+/* The response's status, and the first value of a header (case-insensitive;
+ * borrowed; NULL when absent): for middleware that looks at what a route made. */
+SLSRT_API int slsrt_http_response_status(const slsrt_http_response *resp);
+SLSRT_API const char *slsrt_http_response_get_header(const slsrt_http_response *resp, const char *name);
+/*
+ * An RFC 9457 problem: {"type":"about:blank","title","status","detail"} as
+ * application/problem+json (detail may be NULL).  New; NULL when out of memory.
+ */
+SLSRT_API slsrt_http_response *slsrt_http_problem(int status, const char *title, const char *detail);
+/*
+ * The request's body as JSON (a new reference).  When it is missing or not
+ * JSON: NULL, and *problem (when not NULL) a 400 problem response (new) whose
+ * detail says what is wrong and where (line, column, byte) -- return it.
+ */
+SLSRT_API json_t *slsrt_http_json_body(const slsrt_http_request *req, slsrt_http_response **problem);
 /*
  * Answer the invocation with resp (freed, even on failure) in the shape the
  * request's source expects: payload 1.0 multiValueHeaders, 2.0 cookies, ALB
@@ -153,6 +168,44 @@ SLSRT_API slsrt_status slsrt_router_fallback(slsrt_router *router, slsrt_route_f
 /* Runs before every route (authentication, logging): return NULL to go on,
  * or a response to answer with it instead. */
 SLSRT_API slsrt_status slsrt_router_before(slsrt_router *router, slsrt_route_fn fn, void *user_data);
+/*
+ * Middleware, run around every request in the order added: each before in
+ * turn (a response from one answers at once: authentication), then the
+ * route, then each after in reverse order with the response, which it may
+ * change or replace (return the one to send; NULL keeps resp).  Afters also
+ * see 404, 405 and problem answers.  slsrt_router_before is a middleware
+ * with no after.
+ */
+typedef slsrt_http_response *(*slsrt_after_fn)(slsrt_invocation *inv, slsrt_http_request *req,
+                                               slsrt_http_response *resp, void *user_data);
+SLSRT_API slsrt_status slsrt_router_use(slsrt_router *router, slsrt_route_fn before, slsrt_after_fn after,
+                                        void *user_data);
+
+/* Cross-origin requests (CORS).  Zero-initialise and set what you need. */
+typedef struct slsrt_cors {
+    const char *const *allow_origins; /* NULL-terminated: exact origins ("https://app.example.com"), or "*" */
+    const char *allow_methods;  /* preflight answer (default "GET, POST, PUT, PATCH, DELETE, OPTIONS") */
+    const char *allow_headers;  /* default "Authorization, Content-Type"; "*" echoes what was asked */
+    const char *expose_headers; /* NULL: none */
+    int allow_credentials;      /* Access-Control-Allow-Credentials: true (the origin is echoed, never "*") */
+    int max_age;                /* seconds a preflight may be cached (0: not sent) */
+    void *reserved[4];
+} slsrt_cors;
+/*
+ * Answer preflights (OPTIONS with Access-Control-Request-Method) with 204
+ * without a route, and add the CORS headers to every response to an allowed
+ * origin (with Vary: Origin).  A disallowed origin gets no CORS header.
+ * config is copied.  SLSRT_EINVAL without origins.
+ */
+SLSRT_API slsrt_status slsrt_router_cors(slsrt_router *router, const slsrt_cors *config);
+/*
+ * gzip a response body of at least min_bytes (0: 1024) when the request
+ * accepts gzip (Accept-Encoding), unless it is encoded already or an image,
+ * audio or video: sent base64 with Content-Encoding: gzip and
+ * Vary: Accept-Encoding.
+ */
+SLSRT_API slsrt_status slsrt_router_compress(slsrt_router *router, size_t min_bytes);
+
 /*
  * A whole handler: parse the request, match, run, answer.  No route: 404;
  * a path with routes for other methods: 405 with Allow; both as

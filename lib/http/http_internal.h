@@ -4,6 +4,8 @@
 
 #include <slsrt/http.h>
 
+#include "util/buf.h"
+
 struct slsrt__pair {
     const char *name, *value;
 };
@@ -32,6 +34,25 @@ struct slsrt_http_request {
     char **owned; /* strings slsrt decoded or copied */
     size_t nowned, capowned;
 };
+
+struct slsrt_http_response {
+    int status;
+    slsrt__pairs headers, cookies; /* owned copies */
+    slsrt__buf body;
+    char *content_type;
+    int binary; /* sent base64 */
+};
+
+/* cors.c: a preflight answered (new), or NULL when req is not one; and the
+ * headers an allowed origin's response carries. */
+typedef struct slsrt__cors slsrt__cors;
+slsrt_http_response *slsrt__cors_preflight(const slsrt__cors *c, const slsrt_http_request *req);
+void slsrt__cors_headers(const slsrt__cors *c, const slsrt_http_request *req, slsrt_http_response *resp);
+slsrt__cors *slsrt__cors_new(const slsrt_cors *config);
+void slsrt__cors_free(slsrt__cors *c);
+
+/* compress.c: gzip resp's body when req accepts it and it is at least min_bytes. */
+void slsrt__http_compress(const slsrt_http_request *req, slsrt_http_response *resp, size_t min_bytes);
 
 /* Keep s (malloc'd) for the request's lifetime; returns s, or NULL (s freed). */
 char *slsrt__http_own(slsrt_http_request *r, char *s);

@@ -14,13 +14,13 @@
 #include "http_internal.h"
 #include "util/json_write.h"
 
-struct slsrt_http_response {
-    int status;
-    slsrt__pairs headers, cookies; /* owned copies */
-    slsrt__buf body;
-    char *content_type;
-    int binary;
-};
+
+int slsrt_http_response_status(const slsrt_http_response *r) { return r ? r->status : 0; }
+
+const char *slsrt_http_response_get_header(const slsrt_http_response *r, const char *name)
+{
+    return r && name ? slsrt__pairs_get(&r->headers, name, 1) : NULL;
+}
 
 slsrt_http_response *slsrt_http_response_new(int status)
 {

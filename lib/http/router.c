@@ -32,9 +32,20 @@ struct node {
     size_t nroutes;
 };
 
+struct middleware {
+    slsrt_route_fn before;
+    slsrt_after_fn after;
+    void *user_data;
+};
+
 struct slsrt_router {
     struct node root;
-    struct route fallback, before;
+    struct route fallback;
+    struct middleware *mw;
+    size_t nmw;
+    slsrt__cors *cors;
+    size_t compress_min;
+    int compress;
 };
 
 slsrt_router *slsrt_router_new(void)
@@ -65,8 +76,11 @@ static void free_node(struct node *n)
 
 void slsrt_router_free(slsrt_router *r)
 {
-    if (r)
+    if (r) {
         free_node(&r->root);
+        free(r->mw);
+        slsrt__cors_free(r->cors);
+    }
     free(r);
 }
 
@@ -157,11 +171,39 @@ slsrt_status slsrt_router_fallback(slsrt_router *r, slsrt_route_fn fn, void *use
     return SLSRT_OK;
 }
 
+slsrt_status slsrt_router_use(slsrt_router *r, slsrt_route_fn before, slsrt_after_fn after, void *user_data)
+{
+    if (!r || (!before && !after))
+        return SLSRT_EINVAL;
+    struct middleware *mw = realloc(r->mw, (r->nmw + 1) * sizeof *mw);
+    if (!mw)
+        return SLSRT_ENOMEM;
+    r->mw = mw;
+    r->mw[r->nmw++] = (struct middleware){before, after, user_data};
+    return SLSRT_OK;
+}
+
 slsrt_status slsrt_router_before(slsrt_router *r, slsrt_route_fn fn, void *user_data)
+{
+    return slsrt_router_use(r, fn, NULL, user_data);
+}
+
+slsrt_status slsrt_router_cors(slsrt_router *r, const slsrt_cors *config)
+{
+    slsrt__cors *c = r ? slsrt__cors_new(config) : NULL;
+    if (!c)
+        return SLSRT_EINVAL;
+    slsrt__cors_free(r->cors);
+    r->cors = c;
+    return SLSRT_OK;
+}
+
+slsrt_status slsrt_router_compress(slsrt_router *r, size_t min_bytes)
 {
     if (!r)
         return SLSRT_EINVAL;
-    r->before = (struct route){NULL, fn, user_data};
+    r->compress = 1;
+    r->compress_min = min_bytes;
     return SLSRT_OK;
 }
 
@@ -196,19 +238,6 @@ static struct node *walk(struct node *n, struct match *m, size_t i)
         return n->greedy;
     }
     return NULL;
-}
-
-static slsrt_http_response *problem_response(int status, const char *title, const char *detail)
-{
-    json_t *doc = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title", title, "status", status, "detail",
-                            detail);
-    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
-    json_decref(doc);
-    slsrt_http_response *r = slsrt_http_response_new(status);
-    if (r && text)
-        slsrt_http_response_body(r, text, strlen(text), "application/problem+json");
-    free(text);
-    return r;
 }
 
 /* Split the path into decoded segments kept in the request's arena. */
@@ -264,14 +293,14 @@ static slsrt_http_response *dispatch(slsrt_router *r, slsrt_invocation *inv, sls
 {
     struct match m = {.nsegs = 0};
     if (req->bad_body)
-        return problem_response(400, "Bad Request", "the body is marked base64 but is not base64");
+        return slsrt_http_problem(400, "Bad Request", "the body is marked base64 but is not base64");
     if (req->encoded_nul)
-        return problem_response(400, "Bad Request", "the path or the query holds an encoded NUL (%00)");
+        return slsrt_http_problem(400, "Bad Request", "the path or the query holds an encoded NUL (%00)");
     int split_rc = split(req, &m);
     if (split_rc == SLSRT_EPROTO)
-        return problem_response(400, "Bad Request", "the path holds an encoded NUL (%00)");
+        return slsrt_http_problem(400, "Bad Request", "the path holds an encoded NUL (%00)");
     if (split_rc != SLSRT_OK)
-        return problem_response(400, "Bad Request", "the path has too many segments");
+        return slsrt_http_problem(400, "Bad Request", "the path has too many segments");
     struct node *n = walk(&r->root, &m, 0);
     struct route *chosen = NULL;
     for (size_t i = 0; n && i < n->nroutes; i++)
@@ -282,25 +311,41 @@ static slsrt_http_response *dispatch(slsrt_router *r, slsrt_invocation *inv, sls
         return r->fallback.fn(inv, req, r->fallback.user_data);
     if (!n) {
         snprintf(detail, sizeof detail, "no route for %s %.400s", req->method, req->path);
-        return problem_response(404, "Not Found", detail);
+        return slsrt_http_problem(404, "Not Found", detail);
     }
     if (!chosen) {
         char allow[256] = "";
         for (size_t i = 0; i < n->nroutes; i++)
             snprintf(allow + strlen(allow), sizeof allow - strlen(allow), "%s%s", i ? ", " : "", n->routes[i].method);
         snprintf(detail, sizeof detail, "%s is not allowed on %.400s", req->method, req->path);
-        slsrt_http_response *resp = problem_response(405, "Method Not Allowed", detail);
+        slsrt_http_response *resp = slsrt_http_problem(405, "Method Not Allowed", detail);
         slsrt_http_response_header(resp, "Allow", allow);
         return resp;
     }
     if (keep_captures(req, &m) != SLSRT_OK)
         return NULL;
-    if (r->before.fn) {
-        slsrt_http_response *early = r->before.fn(inv, req, r->before.user_data);
+    for (size_t i = 0; i < r->nmw; i++) {
+        slsrt_http_response *early = r->mw[i].before ? r->mw[i].before(inv, req, r->mw[i].user_data) : NULL;
         if (early)
             return early;
     }
     return chosen->fn(inv, req, chosen->user_data);
+}
+
+/* The afters, last added first; each may replace the response. */
+static slsrt_http_response *after(slsrt_router *r, slsrt_invocation *inv, slsrt_http_request *req,
+                                  slsrt_http_response *resp)
+{
+    for (size_t i = r->nmw; i-- > 0;) {
+        if (!r->mw[i].after)
+            continue;
+        slsrt_http_response *out = r->mw[i].after(inv, req, resp, r->mw[i].user_data);
+        if (out && out != resp) {
+            slsrt_http_response_free(resp);
+            resp = out;
+        }
+    }
+    return resp;
 }
 
 int slsrt_router_handle(slsrt_router *r, slsrt_invocation *inv, slsrt_response *res)
@@ -311,10 +356,19 @@ int slsrt_router_handle(slsrt_router *r, slsrt_invocation *inv, slsrt_response *
         return st == SLSRT_EJSON ? SLSRT_EJSON
                                  : slsrt_response_fail(res, "Function.NotHttpEvent",
                                                        "the router serves HTTP events (API Gateway, ALB, Function URLs)");
-    slsrt_http_response *resp = r ? dispatch(r, inv, req) : NULL;
+    /* A preflight is answered without a route. */
+    slsrt_http_response *resp = r ? slsrt__cors_preflight(r->cors, req) : NULL;
     if (!resp) {
-        slsrt_log_error("the route for %s %s failed; answering 500", req->method, req->path);
-        resp = problem_response(500, "Internal Server Error", "the request failed; see the function's log");
+        resp = r ? dispatch(r, inv, req) : NULL;
+        if (!resp) {
+            slsrt_log_error("the route for %s %s failed; answering 500", req->method, req->path);
+            resp = slsrt_http_problem(500, "Internal Server Error", "the request failed; see the function's log");
+        }
+        resp = r ? after(r, inv, req, resp) : resp;
+        if (r && resp)
+            slsrt__cors_headers(r->cors, req, resp);
     }
+    if (r && r->compress)
+        slsrt__http_compress(req, resp, r->compress_min);
     return slsrt_http_respond(res, req, resp);
 }
