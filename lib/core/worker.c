@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "log/log.h"
+#include "util/json_pointer.h"
 
 /* Consecutive failed /next calls tolerated before giving up. */
 #define MAX_NEXT_FAILURES 3
@@ -51,6 +52,19 @@ static enum step post_result(slsrt__worker *w, int handler_rc)
     if (rc == SLSRT_OK)
         rc = slsrt__rapi_send(&w->api, res->body.data, res->body.len, 0);
     return slsrt__post_after(w, "response", rc);
+}
+
+/* The log's correlation id from the event, when a pointer is set (the event is parsed then). */
+static void correlate(slsrt_invocation *inv)
+{
+    const char *pointer = slsrt__log_correlation_pointer();
+    if (!pointer)
+        return;
+    json_t *v = slsrt__json_pointer(slsrt_invocation_event_json(inv), pointer);
+    char number[32];
+    if (json_is_integer(v))
+        snprintf(number, sizeof number, "%lld", (long long)json_integer_value(v));
+    slsrt_log_set_correlation_id(json_is_string(v) ? json_string_value(v) : json_is_integer(v) ? number : NULL);
 }
 
 static void pause_ms(long ms)
@@ -124,11 +138,16 @@ int slsrt__worker_serve(slsrt__worker *w)
         slsrt__response_reset(&w->res);
         slsrt__crash_arm_invocation(&w->crash, inv->request_id, inv->invocation_id);
         slsrt__watchdog_arm(w);
-        int rc = inv->pending_error_type ? SLSRT_ETOOBIG : rt->handler(inv, &w->res);
+        /* An event too large never reaches the handler; a correlation id is
+         * read just before it (an event that is not JSON only leaves the
+         * parse error the handler would meet itself). */
+        int rc = inv->pending_error_type ? SLSRT_ETOOBIG : (correlate(inv), rt->handler(inv, &w->res));
         slsrt__watchdog_disarm(w);
         slsrt__crash_disarm(&w->crash);
         slsrt__hooks_invocation_done(inv, __atomic_fetch_add(&rt->served, 1, __ATOMIC_RELAXED) == 0);
+        int failed = rc != 0 || slsrt__response_failed(&w->res);
         enum step step = w->res.stream ? slsrt__stream_finish(w, rc) : post_result(w, rc);
+        slsrt__log_end_invocation(failed);
         slsrt__log_set_context(NULL, NULL);
         if (step == STEP_EXIT)
             return 1;

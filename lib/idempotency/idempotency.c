@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "aws/crypto.h"
+#include "util/json_pointer.h"
 
 static int64_t now_ms(void)
 {
@@ -83,35 +84,6 @@ slsrt_idempotency *slsrt_idempotency_new(slsrt_aws *aws, const slsrt_idempotency
 
 /* ---- keys ----------------------------------------------------------------- */
 
-/* The value at an RFC 6901 pointer ("" is the whole), borrowed; NULL when absent. */
-static json_t *pointer(json_t *v, const char *p)
-{
-    if (*p && *p != '/')
-        return NULL;
-    while (v && *p == '/') {
-        p++;
-        char token[256];
-        size_t n = 0;
-        for (; *p && *p != '/' && n + 1 < sizeof token; p++) {
-            if (*p == '~' && (p[1] == '0' || p[1] == '1'))
-                token[n++] = p[1] == '0' ? '~' : '/', p++;
-            else
-                token[n++] = *p;
-        }
-        token[n] = '\0';
-        if (json_is_object(v)) {
-            v = json_object_get(v, token);
-        } else if (json_is_array(v)) {
-            char *end;
-            unsigned long i = strtoul(token, &end, 10);
-            v = n && !*end ? json_array_get(v, i) : NULL;
-        } else {
-            v = NULL;
-        }
-    }
-    return v;
-}
-
 /* The SHA-256 (hex) of v's canonical JSON: compact, keys sorted. */
 static int digest(const json_t *v, char hex[65])
 {
@@ -130,13 +102,13 @@ static json_t *key_part(const slsrt_idempotency *idem, json_t *data)
     if (!idem->key_pointers)
         return json_incref(data);
     if (!idem->key_pointers[1]) {
-        json_t *v = pointer(data, idem->key_pointers[0]);
+        json_t *v = slsrt__json_pointer(data, idem->key_pointers[0]);
         return v && !json_is_null(v) ? json_incref(v) : NULL;
     }
     json_t *all = json_array();
     int any = 0;
     for (char **p = idem->key_pointers; *p; p++) {
-        json_t *v = pointer(data, *p);
+        json_t *v = slsrt__json_pointer(data, *p);
         any |= v && !json_is_null(v);
         json_array_append(all, v ? v : json_null());
     }
@@ -252,7 +224,7 @@ int slsrt_idempotent(slsrt_idempotency *idem, slsrt_invocation *inv, json_t *dat
         set_error(error, "Idempotency.KeyMissing", "the data holds no value at the idempotency key's pointers");
         return SLSRT_EINVAL;
     }
-    json_t *payload = idem->payload_pointer ? pointer(data, idem->payload_pointer) : NULL;
+    json_t *payload = idem->payload_pointer ? slsrt__json_pointer(data, idem->payload_pointer) : NULL;
     if (payload && digest(payload, validation) != SLSRT_OK)
         return SLSRT_ENOMEM;
     int bad = 0;

@@ -17,9 +17,34 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/random.h"
+
 static int json_format;
 static slsrt_log_level min_level = SLSRT_LOG_INFO;
-static __thread const char *thread_request_id, *thread_trace_root;
+
+/* Per-invocation features, configured once (before invocations start). */
+static struct {
+    int on;
+    slsrt_log_buffering config;
+} buffering;
+static double sample_rate;
+static char *correlation_pointer;
+
+/*
+ * This thread's invocation: its ids, whether it is in the sample, its
+ * correlation id, the lines kept back.  One block in the initial-exec model:
+ * the library is linked, never dlopen'ed, so each use is one
+ * thread-pointer-relative load instead of a __tls_get_addr call.
+ */
+static __thread struct {
+    const char *request_id, *trace_root;
+    int sampled;
+    char correlation[256];
+    struct {
+        char *data;
+        size_t len, cap;
+    } kept;
+} th __attribute__((tls_model("initial-exec")));
 
 static const char *const level_names[] = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"};
 
@@ -28,6 +53,11 @@ void slsrt__log_configure(void)
     const char *fmt = getenv("AWS_LAMBDA_LOG_FORMAT");
     json_format = fmt && strcasecmp(fmt, "JSON") == 0;
     min_level = SLSRT__LOG_INFO;
+    const char *rate = getenv("SLSRT_LOG_SAMPLE_RATE");
+    if (!rate)
+        rate = getenv("POWERTOOLS_LOGGER_SAMPLE_RATE");
+    if (rate)
+        slsrt_log_set_sample_rate(atof(rate));
     const char *lvl = getenv("AWS_LAMBDA_LOG_LEVEL");
     if (lvl)
         for (int i = 0; i <= SLSRT__LOG_FATAL; i++)
@@ -37,13 +67,105 @@ void slsrt__log_configure(void)
 
 void slsrt__log_set_context(const char *request_id, const char *trace_root)
 {
-    thread_request_id = request_id;
-    thread_trace_root = trace_root && *trace_root ? trace_root : NULL;
+    th.request_id = request_id;
+    th.trace_root = trace_root && *trace_root ? trace_root : NULL;
+    /* Each invocation draws once whether it is in the sample. */
+    th.sampled = request_id && sample_rate > 0 &&
+                     (double)(slsrt__random() >> 11) / 9007199254740992.0 < sample_rate;
+}
+
+/* The level lines go out at, for this thread's invocation. */
+static slsrt_log_level threshold(void)
+{
+    return th.sampled && min_level > SLSRT_LOG_DEBUG ? SLSRT_LOG_DEBUG : min_level;
+}
+
+static int buffered(slsrt_log_level level)
+{
+    return buffering.on && th.request_id && !th.sampled && level <= buffering.config.at_or_below;
 }
 
 int slsrt_log_enabled(slsrt_log_level level)
 {
-    return level >= min_level && level <= SLSRT_LOG_FATAL;
+    return level <= SLSRT_LOG_FATAL && (level >= threshold() || buffered(level));
+}
+
+void slsrt_log_set_buffering(const slsrt_log_buffering *b)
+{
+    buffering.on = b != NULL;
+    if (b) {
+        buffering.config = *b;
+        if (!buffering.config.at_or_below)
+            buffering.config.at_or_below = SLSRT_LOG_DEBUG;
+        if (!buffering.config.max_bytes)
+            buffering.config.max_bytes = 20480;
+    }
+}
+
+void slsrt_log_set_sample_rate(double rate)
+{
+    sample_rate = rate < 0 ? 0 : rate > 1 ? 1 : rate;
+}
+
+void slsrt_log_set_correlation_pointer(const char *pointer)
+{
+    char *copy = pointer ? strdup(pointer) : NULL;
+    free(correlation_pointer);
+    correlation_pointer = copy;
+}
+
+const char *slsrt__log_correlation_pointer(void) { return correlation_pointer; }
+
+void slsrt_log_set_correlation_id(const char *id)
+{
+    snprintf(th.correlation, sizeof th.correlation, "%s", id ? id : "");
+}
+
+/* Keep a built line back, dropping the oldest lines past the budget. */
+static void keep(const char *line, size_t n)
+{
+    size_t budget = buffering.config.max_bytes;
+    if (n > budget)
+        return;
+    while (th.kept.len + n > budget) {
+        char *nl = memchr(th.kept.data, '\n', th.kept.len);
+        size_t first = nl ? (size_t)(nl - th.kept.data) + 1 : th.kept.len;
+        memmove(th.kept.data, th.kept.data + first, th.kept.len - first);
+        th.kept.len -= first;
+    }
+    if (th.kept.len + n > th.kept.cap) {
+        size_t cap = th.kept.len + n > 2 * th.kept.cap ? th.kept.len + n : 2 * th.kept.cap;
+        char *grown = realloc(th.kept.data, cap);
+        if (!grown)
+            return;
+        th.kept.data = grown, th.kept.cap = cap;
+    }
+    memcpy(th.kept.data + th.kept.len, line, n);
+    th.kept.len += n;
+}
+
+void slsrt_log_flush_buffer(void)
+{
+    for (size_t off = 0; off < th.kept.len;) { /* one write a line, as every line */
+        char *nl = memchr(th.kept.data + off, '\n', th.kept.len - off);
+        size_t n = nl ? (size_t)(nl - th.kept.data) + 1 - off : th.kept.len - off;
+        ssize_t ignored = write(STDERR_FILENO, th.kept.data + off, n);
+        (void)ignored;
+        off += n;
+    }
+    th.kept.len = 0;
+}
+
+void slsrt__log_end_invocation(int failed)
+{
+    if (th.kept.data) {
+        if (failed)
+            slsrt_log_flush_buffer();
+        free(th.kept.data);
+        th.kept.data = NULL;
+        th.kept.len = th.kept.cap = 0;
+    }
+    th.correlation[0] = '\0';
 }
 
 /*
@@ -145,7 +267,8 @@ static void put_timestamp(struct line *l)
 
 static int standard_key(const char *key)
 {
-    static const char *const keys[] = {"timestamp", "level", "requestId", "message", "traceId", "logger"};
+    static const char *const keys[] = {"timestamp", "level", "requestId", "message", "traceId", "logger",
+                                       "correlationId"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (strcmp(key, keys[i]) == 0)
             return 1;
@@ -202,7 +325,7 @@ static void emit(slsrt_log_level level, const char *logger, const json_t *fields
 {
     char message[2048];
     vsnprintf(message, sizeof message, fmt, ap);
-    const char *trace = thread_trace_root;
+    const char *trace = th.trace_root;
 
     struct line l = {.len = 0};
     if (json_format) {
@@ -211,9 +334,9 @@ static void emit(slsrt_log_level level, const char *logger, const json_t *fields
         put_str(&l, "\",\"level\":\"");
         put_str(&l, level_names[level]);
         put_str(&l, "\"");
-        if (thread_request_id) {
+        if (th.request_id) {
             put_str(&l, ",\"requestId\":\"");
-            put_escaped(&l, thread_request_id);
+            put_escaped(&l, th.request_id);
             put_str(&l, "\"");
         }
         if (trace) {
@@ -226,6 +349,11 @@ static void emit(slsrt_log_level level, const char *logger, const json_t *fields
             put_str(&l, logger);
             put_str(&l, "\"");
         }
+        if (th.correlation[0]) {
+            put_str(&l, ",\"correlationId\":\"");
+            put_escaped(&l, th.correlation);
+            put_str(&l, "\"");
+        }
         if (fields)
             put_fields(&l, fields);
         /* The message last: it is what a long line loses first. */
@@ -235,7 +363,7 @@ static void emit(slsrt_log_level level, const char *logger, const json_t *fields
     } else {
         put_timestamp(&l);
         put_str(&l, "\t");
-        put_escaped(&l, thread_request_id ? thread_request_id : "-");
+        put_escaped(&l, th.request_id ? th.request_id : "-");
         put_str(&l, "\t");
         put_str(&l, level_names[level]);
         put_str(&l, "\t");
@@ -246,12 +374,23 @@ static void emit(slsrt_log_level level, const char *logger, const json_t *fields
         put_escaped(&l, message);
         if (fields)
             put_fields(&l, fields);
+        if (th.correlation[0]) {
+            put_str(&l, " correlationId=");
+            put_escaped(&l, th.correlation);
+        }
         if (trace) {
             put_str(&l, " traceId=");
             put_str(&l, trace);
         }
     }
     put_tail(&l, "\n");
+    if (buffered(level)) {
+        keep(l.buf, l.len);
+        return;
+    }
+    /* An error comes with what led to it. */
+    if (level >= SLSRT_LOG_ERROR && buffering.on && !buffering.config.no_flush_on_error)
+        slsrt_log_flush_buffer();
     ssize_t ignored = write(STDERR_FILENO, l.buf, l.len);
     (void)ignored;
 }

@@ -19,6 +19,11 @@ void slsrt__log_configure(void);
  * NULL or "" for none).
  */
 void slsrt__log_set_context(const char *request_id, const char *trace_root);
+/* The invocation ended: write what it kept back when it failed, drop it
+ * otherwise, and forget its correlation id. */
+void slsrt__log_end_invocation(int failed);
+/* The correlation pointer set, or NULL (the core reads the event with it). */
+const char *slsrt__log_correlation_pointer(void);
 /* A line from the runtime itself (logger "slsrt").  Never pass secrets. */
 void slsrt__log(slsrt_log_level level, const char *fmt, ...) SLSRT_PRINTF(2, 3);
 
