@@ -18,5 +18,6 @@
 #include <slsrt/aws.h>
 #include <slsrt/durable.h>
 #include <slsrt/idempotency.h>
+#include <slsrt/flags.h>
 
 #endif /* SLSRT_SLSRT_H */

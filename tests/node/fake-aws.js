@@ -1,6 +1,9 @@
 // A local stand-in for the AWS services the tests and `make run` call:
 // SSM GetParameter, Secrets Manager GetSecretValue, DynamoDB GetItem and
 // PutItem, SES v2 SendEmail (REST-JSON: POST /v2/email/outbound-emails),
+// AppConfig Data (StartConfigurationSession, GetLatestConfiguration: the
+// documents of "appconfig", {"app/env/profile": document}), the AppConfig
+// Lambda extension's unsigned GET /applications/A/environments/E/configurations/P,
 // and a container credentials endpoint.  Every request's SigV4
 // signature is checked with an independent signer (@smithy/signature-v4)
 // and a bad one is refused the way AWS refuses it.
@@ -34,6 +37,10 @@ const creds = { ...(seed.credentials || {}) }; // access key -> {secret, token, 
 const parameters = seed.parameters || {};
 const secrets = seed.secrets || {};
 const tables = seed.tables || {};
+const appconfig = seed.appconfig || {};
+const sessions = {}; // configuration token -> {key, version seen}
+let appconfigVersion = 1;
+let tokenSeq = 0;
 const control = { throttle: 0, fail: 0, creds_ttl_s: 3600, expire_after: 0, retry_after: 0, delay_ms: 0, truncate: 0,
   reflect: 0, creds_delay_ms: 0 };
 const stats = { connections: 0, requests: 0, rejected: 0, expired: 0, creds_fetches: 0, throttled: 0, failed: 0, targets: {}, keys: {}, last_trace: null, gaps_ms: [], emails: [] };
@@ -149,8 +156,21 @@ async function handle(req, res, body) {
   const path = new URL(req.url, 'http://x').pathname;
   if (path === '/__stats') return send(res, 200, stats);
   if (path === '/__control') {
-    Object.assign(control, JSON.parse(body || '{}'));
+    const c = JSON.parse(body || '{}');
+    if (c.appconfig) {
+      Object.assign(appconfig, c.appconfig);
+      appconfigVersion++;
+      delete c.appconfig;
+    }
+    Object.assign(control, c);
     return send(res, 200, control);
+  }
+  const ext = /^\/applications\/([^/]+)\/environments\/([^/]+)\/configurations\/([^/]+)$/.exec(path);
+  if (ext && req.method === 'GET') { // the extension: unsigned, on localhost
+    stats.extension = (stats.extension || 0) + 1;
+    const doc = appconfig[`${ext[1]}/${ext[2]}/${ext[3]}`];
+    if (!doc) return awsError(res, 404, 'ResourceNotFoundException', 'no such configuration');
+    return send(res, 200, doc, { 'Content-Type': 'application/json' });
   }
   if (path === '/creds') return issueCredentials(req, res);
 
@@ -206,6 +226,7 @@ async function handle(req, res, body) {
     return awsError(res, 500, 'InternalServerError', 'Internal server error');
   }
   if (req.method === 'POST' && req.url === '/v2/email/outbound-emails' && auth.service === 'ses') return sendEmail(res, body);
+  if (auth.service === 'appconfig') return appConfigData(req, res, path, body);
   const op = operations[target];
   if (!op) return awsError(res, 400, 'UnknownOperationException', `unknown operation ${target}`);
   if (req.headers['content-type'] !== op[0]) return awsError(res, 400, 'SerializationException', `expected Content-Type ${op[0]}`);
@@ -217,6 +238,34 @@ async function handle(req, res, body) {
   }
   const [status, out] = op[1](input);
   return send(res, status, out, { 'Content-Type': op[0] });
+}
+
+// AppConfig Data: a session's token changes on every poll; a poll after which
+// nothing changed answers an empty body, as the service does.
+function appConfigData(req, res, path, body) {
+  if (req.method === 'POST' && path === '/configurationsessions') {
+    const input = JSON.parse(body || '{}');
+    const key = `${input.ApplicationIdentifier}/${input.EnvironmentIdentifier}/${input.ConfigurationProfileIdentifier}`;
+    if (!appconfig[key]) return awsError(res, 404, 'ResourceNotFoundException', `no configuration ${key}`);
+    const token = `tok-${++tokenSeq}`;
+    sessions[token] = { key, seen: 0, interval: input.RequiredMinimumPollIntervalInSeconds || 60 };
+    stats.appconfig_sessions = (stats.appconfig_sessions || 0) + 1;
+    return send(res, 201, { InitialConfigurationToken: token }, { 'Content-Type': 'application/json' });
+  }
+  if (req.method === 'GET' && path === '/configuration') {
+    const token = new URL(req.url, 'http://x').searchParams.get('configuration_token');
+    const session = sessions[token];
+    if (!session) return awsError(res, 400, 'BadRequestException', 'the configuration token is not valid (tokens are single use)');
+    delete sessions[token];
+    const next = `tok-${++tokenSeq}`;
+    sessions[next] = { ...session, seen: appconfigVersion };
+    stats.appconfig_polls = (stats.appconfig_polls || 0) + 1;
+    const text = session.seen === appconfigVersion ? '' : JSON.stringify(appconfig[session.key]);
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text),
+      'Next-Poll-Configuration-Token': next, 'Next-Poll-Interval-In-Seconds': String(session.interval) });
+    return res.end(text);
+  }
+  return awsError(res, 404, 'UnknownOperationException', `AppConfig Data has no ${req.method} ${path}`);
 }
 
 const server = http.createServer((req, res) => {
