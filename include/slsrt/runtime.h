@@ -95,6 +95,31 @@ SLSRT_API const char *slsrt_runtime_log_stream_name(const slsrt_runtime *rt);
 SLSRT_API const char *slsrt_runtime_region(const slsrt_runtime *rt);
 /* "on-demand", "provisioned-concurrency", "snap-start", ... */
 SLSRT_API const char *slsrt_runtime_initialization_type(const slsrt_runtime *rt);
+
+/*
+ * SnapStart (AWS_LAMBDA_INITIALIZATION_TYPE=snap-start): after the init hook
+ * the runtime runs the before-snapshot hooks, waits in
+ * /runtime/restore/next while Lambda snapshots the process, then, in each
+ * restored copy, draws new random seeds, drops the AWS credentials and
+ * connections it held, forgets the environment's metadata, and runs the
+ * after-restore hooks (reconnect to databases, refresh what is time- or
+ * machine-bound).  A hook returns 0, or fails: before the snapshot it fails
+ * the init, after the restore it is reported to /runtime/restore/error and
+ * the process exits (slsrt_runtime_fail sets the error either way).  Up to 8
+ * of each, run in the order added.  Add them from the init hook.
+ */
+typedef int (*slsrt_snapstart_hook)(slsrt_runtime *rt, void *arg);
+SLSRT_API slsrt_status slsrt_runtime_before_snapshot(slsrt_runtime *rt, slsrt_snapstart_hook hook, void *arg);
+SLSRT_API slsrt_status slsrt_runtime_after_restore(slsrt_runtime *rt, slsrt_snapstart_hook hook, void *arg);
+
+/*
+ * The Availability Zone ID this execution environment runs in ("use1-az1"),
+ * from Lambda's metadata endpoint (AWS_LAMBDA_METADATA_API with
+ * AWS_LAMBDA_METADATA_TOKEN), copied into out.  Read once, then cached until
+ * a SnapStart restore.  SLSRT_ENOTFOUND outside Lambda (no endpoint),
+ * SLSRT_EIO when it does not answer, SLSRT_ETOOBIG when out is too small.
+ */
+SLSRT_API slsrt_status slsrt_runtime_availability_zone_id(slsrt_runtime *rt, char *out, size_t size);
 /* AWS_LAMBDA_FUNCTION_MEMORY_SIZE in MB; 0 when unset or not a number. */
 SLSRT_API int slsrt_runtime_memory_mb(const slsrt_runtime *rt);
 

@@ -126,6 +126,8 @@ int slsrt__creds_get(slsrt__creds_store *st, slsrt__creds *out, const char **typ
                      long wait_ms);
 /* A service said the credentials with this access key expired: refetch. */
 void slsrt__creds_expired(slsrt__creds_store *st, const char *access_key);
+/* Drop the credentials held (a SnapStart restore): the next signature fetches them again. */
+void slsrt__creds_forget(slsrt__creds_store *st);
 void slsrt__creds_wipe(slsrt__creds *c);
 
 /* response.c */

@@ -120,9 +120,26 @@ static void free_runtime_clients(slsrt_runtime *rt)
     rt->aws = NULL;
 }
 
+/* After a SnapStart restore: credentials fetched before the snapshot and
+ * connections opened then are not to be used again. */
+static void restored(slsrt_runtime *rt)
+{
+    if (!rt->aws)
+        return;
+    slsrt__aws_shared *s = rt->aws->shared;
+    slsrt__creds_forget(s->creds);
+    pthread_mutex_lock(&s->pool_lock);
+    const slsrt__curl *curl = s->npool ? slsrt__curl_load(NULL) : NULL;
+    for (size_t i = 0; curl && i < s->npool; i++)
+        curl->easy_cleanup(s->pool[i]);
+    s->npool = 0;
+    pthread_mutex_unlock(&s->pool_lock);
+}
+
 /* References to SSM and Secrets Manager in the environment are resolved
  * before the user's init; the clients go with the runtime. */
-static const slsrt__hooks aws_hooks = {.init = slsrt__aws_resolve_env, .runtime_free = free_runtime_clients};
+static const slsrt__hooks aws_hooks = {
+    .init = slsrt__aws_resolve_env, .runtime_free = free_runtime_clients, .restore = restored};
 SLSRT__REGISTER_HOOKS(aws_hooks)
 
 const char *slsrt_aws_region(const slsrt_aws *aws) { return aws ? aws->shared->region : NULL; }

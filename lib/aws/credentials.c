@@ -310,6 +310,15 @@ int slsrt__creds_get(slsrt__creds_store *st, slsrt__creds *out, const char **typ
     return rc;
 }
 
+void slsrt__creds_forget(slsrt__creds_store *st)
+{
+    pthread_mutex_lock(&st->lock);
+    explicit_bzero(st->page, sizeof *st->page); /* source NONE: read afresh on the next signature */
+    st->retry_at_ms = 0;
+    st->backoff_ms = 0;
+    pthread_mutex_unlock(&st->lock);
+}
+
 void slsrt__creds_expired(slsrt__creds_store *st, const char *access_key)
 {
     pthread_mutex_lock(&st->lock);

@@ -42,3 +42,10 @@ void slsrt__hooks_runtime_free(slsrt_runtime *rt)
         if (registered[i]->runtime_free)
             registered[i]->runtime_free(rt);
 }
+
+void slsrt__hooks_restore(slsrt_runtime *rt)
+{
+    for (int i = 0; i < nregistered; i++)
+        if (registered[i]->restore)
+            registered[i]->restore(rt);
+}

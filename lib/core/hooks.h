@@ -24,6 +24,9 @@ typedef struct slsrt__hooks {
     void (*invocation_reset)(slsrt_invocation *inv);
     /* The runtime is being freed (its workers are stopped, not yet freed). */
     void (*runtime_free)(slsrt_runtime *rt);
+    /* SnapStart: the process was restored from a snapshot (another machine,
+     * another time): drop what must not be reused, before the user's hooks. */
+    void (*restore)(slsrt_runtime *rt);
 } slsrt__hooks;
 
 /* At most SLSRT__MAX_HOOKS sets; more is a build mistake (abort()). */
@@ -38,5 +41,6 @@ int slsrt__hooks_init(slsrt_runtime *rt);
 void slsrt__hooks_invocation_done(slsrt_invocation *inv, int first);
 void slsrt__hooks_invocation_reset(slsrt_invocation *inv);
 void slsrt__hooks_runtime_free(slsrt_runtime *rt);
+void slsrt__hooks_restore(slsrt_runtime *rt);
 
 #endif

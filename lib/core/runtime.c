@@ -36,6 +36,7 @@ slsrt_runtime *slsrt_runtime_new(void)
     slsrt_runtime *rt = calloc(1, sizeof *rt);
     if (!rt)
         return NULL;
+    pthread_mutex_init(&rt->metadata_lock, NULL);
     rt->function_name = getenv("AWS_LAMBDA_FUNCTION_NAME");
     rt->function_version = getenv("AWS_LAMBDA_FUNCTION_VERSION");
     rt->log_group_name = getenv("AWS_LAMBDA_LOG_GROUP_NAME");
@@ -64,6 +65,7 @@ void slsrt_runtime_free(slsrt_runtime *rt)
     free(rt->trace_env);
     free(rt->init_error_type);
     free(rt->init_error_message);
+    pthread_mutex_destroy(&rt->metadata_lock);
     free(rt);
 }
 
@@ -175,7 +177,7 @@ int slsrt_runtime_run(slsrt_runtime *rt)
     sigemptyset(&term);
     sigaddset(&term, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &term, &old);
-    if (run_init(rt))
+    if (run_init(rt) || slsrt__snapstart(rt))
         return 1;
     if (!rt->shutdown || slsrt__shutdown_register(rt, getenv("AWS_LAMBDA_RUNTIME_API")) != SLSRT_OK)
         pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -55,6 +55,12 @@ struct slsrt_response {
     struct slsrt_stream *stream; /* when the handler streams its response */
 };
 
+#define SLSRT__MAX_SNAP_HOOKS 8
+struct slsrt__snap_hook {
+    slsrt_snapstart_hook hook;
+    void *arg;
+};
+
 struct slsrt_runtime {
     slsrt_handler_fn handler;
     slsrt_init_fn init;
@@ -78,6 +84,11 @@ struct slsrt_runtime {
     int trace_env_set;
     slsrt__worker *workers; /* max_concurrency of them; workers[0] runs on the main thread */
     struct slsrt_aws *aws;  /* created on first use (aws/client.c) */
+    /* SnapStart (snapstart.c) and the environment's metadata (metadata.c). */
+    struct slsrt__snap_hook before_snapshot[SLSRT__MAX_SNAP_HOOKS], after_restore[SLSRT__MAX_SNAP_HOOKS];
+    int nbefore_snapshot, nafter_restore;
+    pthread_mutex_t metadata_lock;
+    char az_id[64];
     int nworkers;
 };
 
@@ -146,5 +157,8 @@ char *slsrt__error_type_dup(const char *type, const char *fallback);
 /* trace_env.c */
 void slsrt__trace_env_update(slsrt_runtime *rt, const char *trace_id);
 void slsrt__trace_env_clear(slsrt_runtime *rt);
+
+/* snapstart.c: 0, or 1 when the process must exit (reported). */
+int slsrt__snapstart(slsrt_runtime *rt);
 
 #endif

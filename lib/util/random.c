@@ -5,9 +5,12 @@
 #include <sys/random.h>
 #include <time.h>
 
+static __thread uint64_t state;
+
+void slsrt__random_reseed(void) { state = 0; }
+
 uint64_t slsrt__random(void)
 {
-    static __thread uint64_t state;
     while (!state) {
         if (getrandom(&state, sizeof state, 0) != sizeof state)
             state = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)&state;

@@ -7,5 +7,8 @@
 
 /* The next number of this thread's xorshift64*, seeded once from getrandom. */
 uint64_t slsrt__random(void);
+/* Draw a new seed on this thread's next call (after a SnapStart restore: every
+ * restored copy would otherwise repeat the same sequence). */
+void slsrt__random_reseed(void);
 
 #endif

@@ -39,6 +39,8 @@ struct options {
     int memory_mb, concurrency;
     double timeout_s;
     int send_invocation_id, send_trace, trace_sampled, quiet;
+    int snap_start;       /* AWS_LAMBDA_INITIALIZATION_TYPE=snap-start: the restore calls are served */
+    const char *az_id;    /* what the metadata endpoint says (default local-az1) */
     int rss_every; /* log the bootstrap's resident memory every N invocations */
     int graceful_stop_ms; /* SIGTERM and this long to exit on stop (for valgrind, coverage) */
     int idle_timeout_s; /* serve: a client connection idle this long is closed */
@@ -92,12 +94,14 @@ struct emu {
     char init_error_type[128];
     char log_stream[96];
     char durable_endpoint[64]; /* "http://127.0.0.1:N" when serving the durable API (durable.c) */
+    char metadata_token[40];   /* AWS_LAMBDA_METADATA_TOKEN of the sandboxes */
     struct invocation *inflight; /* queued and running, oldest first */
     unsigned generation;  /* counts sandboxes started */
     unsigned served;      /* invocations this sandbox picked up */
     unsigned extensions;  /* registered in this sandbox: SIGTERM at shutdown */
     unsigned calls[CALL_COUNT]; /* over the emulator's life: --fault @N counts these */
     unsigned violations;  /* contract breaches seen from the runtime */
+    unsigned restores;    /* SnapStart restores served */
     int paused;           /* watch is rebuilding: invocations wait (cv) */
     int enforce_memory;   /* stop a bootstrap over --memory (not under valgrind or qemu) */
     const char *qemu, *qemu_sysroot; /* run the bootstrap under qemu-user (another architecture) */

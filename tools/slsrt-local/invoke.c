@@ -24,6 +24,7 @@ void emu_init(struct emu *e, const struct options *opt)
     pthread_cond_init(&e->cv, &attr);
     pthread_condattr_destroy(&attr);
     e->opt = opt;
+    random_hex(e->metadata_token, 32);
 }
 
 /* Lambda's shutdown phase lasts 500 ms when only internal extensions are registered. */

@@ -85,7 +85,11 @@ static void usage(FILE *out)
           "                        GetDurableExecution[History], List..., Stop...) on --port\n"
           "                        (invoke: any free port unless --port)\n"
           "  --state FILE          --durable: keep the executions in FILE across restarts\n"
-          "  --time-scale N        --durable: waits and retry delays run N times faster\n",
+          "  --time-scale N        --durable: waits and retry delays run N times faster\n"
+          "  --snap-start          AWS_LAMBDA_INITIALIZATION_TYPE=snap-start: the runtime's\n"
+          "                        /runtime/restore/next is answered (snapshot and restore)\n"
+          "  --az-id ID            what the metadata endpoint (AWS_LAMBDA_METADATA_API) says\n"
+          "                        (default local-az1)\n",
           out);
 }
 
@@ -165,7 +169,7 @@ int main(int argc, char **argv)
     int port_given = 0;
     enum { O_EVENT = 1, O_REPEAT, O_PORT, O_TIMEOUT, O_MEMORY, O_NAME, O_REGION, O_HANDLER, O_ENV,
            O_LOGFMT, O_LOGLVL, O_LAYER, O_CC, O_COGNITO, O_TENANT, O_SAMPLED, O_NOTRACE, O_NOINVID, O_FAULT, O_QUIET, O_CONCURRENCY, O_RSS, O_GRACEFUL, O_IDLE,
-           O_SOURCE, O_ROUTES, O_BUILD, O_HTTP, O_SERVE, O_DURABLE, O_STATE, O_TIMESCALE };
+           O_SOURCE, O_ROUTES, O_BUILD, O_HTTP, O_SERVE, O_DURABLE, O_STATE, O_TIMESCALE, O_SNAPSTART, O_AZ };
     static const struct option longopts[] = {
         {"event", 1, 0, O_EVENT}, {"repeat", 1, 0, O_REPEAT}, {"port", 1, 0, O_PORT},
         {"timeout", 1, 0, O_TIMEOUT}, {"memory", 1, 0, O_MEMORY}, {"function-name", 1, 0, O_NAME},
@@ -176,7 +180,8 @@ int main(int argc, char **argv)
         {"quiet", 0, 0, O_QUIET}, {"concurrency", 1, 0, O_CONCURRENCY}, {"rss-every", 1, 0, O_RSS}, {"graceful-stop", 1, 0, O_GRACEFUL},
         {"idle-timeout", 1, 0, O_IDLE}, {"source", 1, 0, O_SOURCE}, {"format", 1, 0, O_SOURCE}, {"routes", 1, 0, O_ROUTES},
         {"build", 1, 0, O_BUILD}, {"http", 1, 0, O_HTTP}, {"serve", 1, 0, O_SERVE}, {"durable", 0, 0, O_DURABLE},
-        {"state", 1, 0, O_STATE}, {"time-scale", 1, 0, O_TIMESCALE}, {0, 0, 0, 0}};
+        {"state", 1, 0, O_STATE}, {"time-scale", 1, 0, O_TIMESCALE}, {"snap-start", 0, 0, O_SNAPSTART},
+        {"az-id", 1, 0, O_AZ}, {0, 0, 0, 0}};
     int c;
     optind = 2;
     while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
@@ -218,6 +223,8 @@ int main(int argc, char **argv)
         case O_DURABLE: dopt.on = 1; break;
         case O_STATE: dopt.state_file = optarg; break;
         case O_TIMESCALE: dopt.time_scale = atof(optarg); break;
+        case O_SNAPSTART: o.snap_start = 1; break;
+        case O_AZ: o.az_id = optarg; break;
         case O_FAULT:
             if (fault_parse(optarg, &o.faults[o.nfaults]) != 0) {
                 fprintf(stderr, "slsrt-local: bad --fault '%s' (CALL:ACTION[@N|@N+|@N-M])\n", optarg);

@@ -338,12 +338,50 @@ static enum MHD_Result serve_extension(struct emu *e, struct MHD_Connection *c, 
     return reply_error(c, 404, "NotFound", "unknown extension path");
 }
 
+/* The execution environment's metadata endpoint: its AZ ID, for the bearer of the sandbox's token. */
+static enum MHD_Result serve_metadata(struct emu *e, struct MHD_Connection *c)
+{
+    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    char want[64];
+    snprintf(want, sizeof want, "Bearer %s", e->metadata_token);
+    if (!auth || strcmp(auth, want))
+        return reply_error(c, 401, "Unauthorized", "Authorization: Bearer $AWS_LAMBDA_METADATA_TOKEN is required");
+    char body[160];
+    snprintf(body, sizeof body, "{\"AvailabilityZoneID\":\"%s\"}", e->opt->az_id ? e->opt->az_id : "local-az1");
+    return reply(c, 200, body);
+}
+
+/* SnapStart: the snapshot is taken while /restore/next waits; here it is
+ * restored at once.  A restore error fails the sandbox's invocations as an
+ * init error would. */
+static enum MHD_Result serve_restore(struct emu *e, struct MHD_Connection *c, const char *method, const char *what,
+                                     struct upload *up)
+{
+    if (!e->opt->snap_start)
+        return reply_error(c, 404, "NotFound", "restore is served with --snap-start");
+    if (!strcmp(what, "next") && !strcmp(method, "GET")) {
+        e->restores++;
+        emu_log("slsrt-local: SnapStart: the snapshot is taken and restored");
+        return reply(c, 200, "{}");
+    }
+    if (!strcmp(what, "error") && !strcmp(method, "POST")) {
+        const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Lambda-Runtime-Function-Error-Type");
+        emu_log("slsrt-local: SnapStart: the restore failed (%s)", type ? type : "Runtime.Unknown");
+        return serve_init_error(e, c, up);
+    }
+    return reply_error(c, 404, "NotFound", "unknown restore path");
+}
+
 static enum MHD_Result route(struct emu *e, struct MHD_Connection *c, const char *method, const char *url,
                              struct upload *up)
 {
-    static const char ext[] = "/2020-01-01/extension/";
+    static const char ext[] = "/2020-01-01/extension/", restore[] = "/2018-06-01/runtime/restore/";
     if (strncmp(url, ext, sizeof ext - 1) == 0)
         return serve_extension(e, c, method, url + sizeof ext - 1);
+    if (!strcmp(url, "/2026-01-15/metadata/execution-environment") && !strcmp(method, "GET"))
+        return serve_metadata(e, c);
+    if (strncmp(url, restore, sizeof restore - 1) == 0)
+        return serve_restore(e, c, method, url + sizeof restore - 1, up);
     if (strncmp(url, PREFIX, strlen(PREFIX)) != 0)
         return reply_error(c, 404, "NotFound", "unknown path");
     const char *rest = url + strlen(PREFIX);

@@ -120,7 +120,10 @@ static void build_env(struct emu *e, struct env *env)
     env_put(env, "AWS_LAMBDA_LOG_STREAM_NAME", e->log_stream);
     env_put(env, "AWS_REGION", o->region);
     env_put(env, "AWS_DEFAULT_REGION", o->region);
-    env_put(env, "AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+    env_put(env, "AWS_LAMBDA_INITIALIZATION_TYPE", o->snap_start ? "snap-start" : "on-demand");
+    snprintf(buf, sizeof buf, "127.0.0.1:%d", e->rapi_port); /* the metadata endpoint shares the server */
+    env_put(env, "AWS_LAMBDA_METADATA_API", buf);
+    env_put(env, "AWS_LAMBDA_METADATA_TOKEN", e->metadata_token);
     env_put(env, "AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR");
     env_put(env, "LAMBDA_TASK_ROOT", task_root);
     env_put(env, "LAMBDA_RUNTIME_DIR", task_root);
