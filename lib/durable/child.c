@@ -28,7 +28,8 @@ static int finish_child(slsrt_durable *ctx, slsrt_durable *child, const char *id
         json_object_set_new(u, "Error", slsrt__durable_error_object(type, message));
         slsrt__durable_set_error(ctx, type, message);
         json_decref(value);
-        return slsrt__durable_checkpoint(ctx->x, u, 1) ? SLSRT_EDURABLE : SLSRT_EDURABLE;
+        slsrt__durable_checkpoint(ctx->x, u, 1); /* failed either way; a checkpoint failure is recorded */
+        return SLSRT_EDURABLE;
     }
     size_t len;
     char *text = slsrt__durable_dump(value, &len);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -590,6 +591,67 @@ START_TEST(aws_sdk_against_the_emulator)
 }
 END_TEST
 
+/* The AWS CLI (with the durable operations' model added: Debian's predates
+ * them) answers the callback and lists the history, against slsrt-local. */
+START_TEST(aws_cli_against_the_emulator)
+{
+    struct run v;
+    const char *version[] = {"/usr/bin/env", "aws", "--version", NULL};
+    run_cmd(version, NULL, 30, &v);
+    if (v.status != 0) {
+        printf("aws_cli_against_the_emulator: skipped (no aws command)\n");
+        run_free(&v);
+        return;
+    }
+    int v2 = strstr(v.out, "aws-cli/2") != NULL || strstr(v.err, "aws-cli/2") != NULL;
+    run_free(&v);
+    fresh_files();
+    int pid;
+    const char *args[] = {"--durable", "--time-scale", "50", "--quiet", "--", fn(), NULL};
+    int port = start_serve(args, &pid);
+    char *arn = start_callback(port, 0);
+    char *id = wait_for_callback_id();
+    char home[300], endpoint[64], model[1100];
+    snprintf(home, sizeof home, "HOME=%s", temp_file(""));
+    unlink(home + 5);
+    mkdir(home + 5, 0700);
+    snprintf(endpoint, sizeof endpoint, "http://127.0.0.1:%d", port);
+    char *cwd = getcwd(NULL, 0);
+    snprintf(model, sizeof model, "file://%s/tests/aws-cli/lambda-durable.json", cwd);
+    free(cwd);
+    const char *env[] = {home, "AWS_ACCESS_KEY_ID=AKIDAWSCLITEST", "AWS_SECRET_ACCESS_KEY=aws-cli-test-secret",
+                         "AWS_DEFAULT_REGION=us-east-1", "AWS_PAGER=", NULL};
+    struct run r;
+    const char *add[] = {"/usr/bin/env", "aws", "configure", "add-model", "--service-model", model, "--service-name",
+                         "lambda", NULL};
+    run_cmd(add, env, 60, &r);
+    ck_assert_msg(r.status == 0, "add-model: %s", r.err);
+    run_free(&r);
+    const char *succeed[] = {"/usr/bin/env", "aws", "lambda", "send-durable-execution-callback-success", "--callback-id",
+                             id, "--result", "{\"approved\":\"by the AWS CLI\"}", "--endpoint-url", endpoint,
+                             v2 ? "--cli-binary-format" : NULL, "raw-in-base64-out", NULL};
+    run_cmd(succeed, env, 60, &r);
+    ck_assert_msg(r.status == 0, "send-durable-execution-callback-success: %s", r.err);
+    run_free(&r);
+    json_t *x = wait_for_end(port, arn);
+    ck_assert_str_eq(json_string_value(json_object_get(x, "Result")), "{\"approved\":\"by the AWS CLI\"}");
+    json_decref(x);
+    const char *history_cmd[] = {"/usr/bin/env", "aws", "lambda", "get-durable-execution-history",
+                                 "--durable-execution-arn", arn, "--include-execution-data", "--endpoint-url", endpoint,
+                                 "--output", "json", NULL};
+    run_cmd(history_cmd, env, 60, &r);
+    ck_assert_msg(r.status == 0, "get-durable-execution-history: %s", r.err);
+    json_t *h = json_loads(r.out, 0, NULL);
+    json_t *events = json_object_get(h, "Events");
+    ck_assert_int_eq(json_array_size(events), 8);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(events, 5), "EventType")), "CallbackSucceeded");
+    json_decref(h);
+    run_free(&r);
+    free(arn), free(id);
+    stop_server(pid);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("durable");
@@ -609,6 +671,7 @@ int main(void)
     tcase_add_test(tc, state_file_survives_a_restart);
     tcase_add_test(tc, order_workflow_example);
     tcase_add_test(tc, aws_sdk_against_the_emulator);
+    tcase_add_test(tc, aws_cli_against_the_emulator);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

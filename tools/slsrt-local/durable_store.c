@@ -296,7 +296,8 @@ static void start_op(struct durable *d, struct dexec *x, json_t *op, json_t *u, 
         json_object_set_new(started, "FunctionName", json_string(fn ? fn : ""));
         json_object_set_new(started, "Input", payload(json_object_get(u, "Payload")));
         json_object_set_new(meta, "invoke", json_string(fn ? fn : ""));
-        json_object_set(meta, "input", json_object_get(u, "Payload") ? json_object_get(u, "Payload") : json_string("null"));
+        json_t *input = json_object_get(u, "Payload");
+        json_object_set_new(meta, "input", input ? json_incref(input) : json_string("null"));
     }
     char event[64], dkey[80];
     snprintf(event, sizeof event, "%sStarted", stem(type));
@@ -333,7 +334,7 @@ static json_t *apply(struct durable *d, struct dexec *x, json_t *u, json_t *chan
         json_object_set_new(x->meta, id, meta = json_object());
     } else if (!strcmp(type, "EXECUTION")) {
         if (!strcmp(action, "SUCCEED"))
-            durable_finish(d, x, "SUCCEEDED", json_incref(pl ? pl : json_string("null")));
+            durable_finish(d, x, "SUCCEEDED", pl ? json_incref(pl) : json_string("null"));
         else if (!strcmp(action, "FAIL"))
             durable_finish(d, x, "FAILED", json_incref(json_object_get(u, "Error")));
         return NULL;
@@ -348,7 +349,9 @@ static json_t *apply(struct durable *d, struct dexec *x, json_t *u, json_t *chan
     } else if (!strcmp(action, "SUCCEED")) {
         if (!strcmp(type, "CONTEXT") && json_is_true(json_object_get(json_object_get(u, "ContextOptions"), "ReplayChildren")))
             json_object_set_new(det, "ReplayChildren", json_true());
-        durable_complete(d, x, op, "SUCCEEDED", pl ? pl : json_string(""), NULL);
+        json_t *empty = pl ? NULL : json_string("");
+        durable_complete(d, x, op, "SUCCEEDED", pl ? pl : empty, NULL);
+        json_decref(empty);
     } else if (!strcmp(action, "FAIL")) {
         durable_complete(d, x, op, "FAILED", NULL, error);
     } else if (!strcmp(action, "CANCEL")) {
