@@ -19,7 +19,12 @@
  * IN, NOT_IN, KEY_IN_VALUE, KEY_NOT_IN_VALUE, VALUE_IN_KEY, VALUE_NOT_IN_KEY,
  * ALL_IN_VALUE, ANY_IN_VALUE, NONE_IN_VALUE, MODULO_RANGE (a context value
  * that is a string is bucketed by its FNV-1a hash: percentage rollouts by
- * user name).  A condition on a key the context lacks does not hold.
+ * user name), and the time windows SCHEDULE_BETWEEN_TIME_RANGE ("09:00" to
+ * "17:00", across midnight too), SCHEDULE_BETWEEN_DATETIME_RANGE (ISO
+ * times; without an offset, in the zone) and SCHEDULE_BETWEEN_DAYS_OF_WEEK,
+ * each in its TIMEZONE (an IANA name read from /usr/share/zoneinfo; UTC when
+ * absent; an unknown zone never holds).  A condition on a key the context
+ * lacks does not hold.
  *
  * Thread-safe: one slsrt_flags serves every worker.
  */

@@ -5,9 +5,15 @@
  * in a C function as in a Python or TypeScript one.
  */
 #include <slsrt/flags.h>
+#include "flags_internal.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "tz.h"
 
 /* a < b: -1, a == b: 0, a > b: 1; 2 when they cannot be ordered (numbers with numbers, strings with strings). */
 static int order(const json_t *a, const json_t *b)
@@ -78,11 +84,89 @@ static int modulo_range(const json_t *ctx, const json_t *range)
     return bucket >= start && bucket <= end;
 }
 
-static int holds(const json_t *condition, const json_t *context)
+/* ---- time windows: the clock, not the context ---------------------------- */
+
+/* "HH:MM" as minutes after midnight, or -1. */
+static int minutes(const char *s)
+{
+    int h, m;
+    char extra;
+    if (!s || sscanf(s, "%d:%d%c", &h, &m, &extra) != 2 || h < 0 || h > 23 || m < 0 || m > 59)
+        return -1;
+    return h * 60 + m;
+}
+
+/* "YYYY-MM-DDTHH:MM[:SS][Z|+hh:mm]" as an epoch second; a time without an
+ * offset is in `zone`.  0 when it parses, -1 when not. */
+static int instant(const char *s, const char *zone, int64_t *out)
+{
+    int y, mo, d, h, mi, se = 0, n = 0;
+    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5)
+        return -1;
+    s += n;
+    if (*s == ':' && sscanf(s, ":%2d%n", &se, &n) == 1)
+        s += n;
+    if (*s == '.') /* fractions of a second: ignored */
+        s += strspn(s + 1, "0123456789") + 1;
+    int64_t local = slsrt__tz_epoch(y, mo, d, h, mi, se);
+    if (*s == 'Z' && !s[1]) {
+        *out = local;
+        return 0;
+    }
+    int oh, om;
+    if ((*s == '+' || *s == '-') && sscanf(s + 1, "%2d:%2d", &oh, &om) == 2) {
+        *out = local - (*s == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+        return 0;
+    }
+    if (*s)
+        return -1;
+    /* Naive: local in the zone (the offset at that wall time; one hour
+     * around a transition may land an hour off, as in any wall-clock rule). */
+    int32_t off;
+    if (slsrt__tz_offset(zone, local, &off) || slsrt__tz_offset(zone, local - off, &off))
+        return -1;
+    *out = local - off;
+    return 0;
+}
+
+static int schedule(const char *action, const json_t *value, int64_t now)
+{
+    const char *zone = json_string_value(json_object_get(value, "TIMEZONE"));
+    int32_t off;
+    if (slsrt__tz_offset(zone ? zone : "UTC", now, &off))
+        return 0; /* an unknown zone: never */
+    struct slsrt__tm tm;
+    slsrt__tz_local(now, off, &tm);
+    if (!strcmp(action, "SCHEDULE_BETWEEN_TIME_RANGE")) {
+        int start = minutes(json_string_value(json_object_get(value, "START")));
+        int end = minutes(json_string_value(json_object_get(value, "END")));
+        int at = tm.hour * 60 + tm.minute;
+        if (start < 0 || end < 0)
+            return 0;
+        return start <= end ? at >= start && at <= end : at >= start || at <= end; /* across midnight */
+    }
+    if (!strcmp(action, "SCHEDULE_BETWEEN_DATETIME_RANGE")) {
+        int64_t start, end;
+        return !instant(json_string_value(json_object_get(value, "START")), zone, &start) &&
+               !instant(json_string_value(json_object_get(value, "END")), zone, &end) && now >= start && now <= end;
+    }
+    static const char *const names[] = {"SUNDAY", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY"};
+    size_t i;
+    json_t *day;
+    json_array_foreach(json_object_get(value, "DAYS"), i, day) {
+        if (json_is_string(day) && !strcasecmp(json_string_value(day), names[tm.weekday]))
+            return 1;
+    }
+    return 0;
+}
+
+static int holds(const json_t *condition, const json_t *context, int64_t now)
 {
     const char *action = json_string_value(json_object_get(condition, "action"));
     const char *key = json_string_value(json_object_get(condition, "key"));
     const json_t *value = json_object_get(condition, "value");
+    if (action && value && !strncmp(action, "SCHEDULE_BETWEEN_", 17))
+        return schedule(action, value, now);
     const json_t *ctx = key ? json_object_get(context, key) : NULL;
     if (!action || !ctx || !value)
         return 0;
@@ -124,6 +208,11 @@ static int holds(const json_t *condition, const json_t *context)
 
 json_t *slsrt_flags_evaluate(const json_t *document, const char *name, const json_t *context)
 {
+    return slsrt__flags_evaluate_at(document, name, context, (int64_t)time(NULL));
+}
+
+json_t *slsrt__flags_evaluate_at(const json_t *document, const char *name, const json_t *context, int64_t now)
+{
     json_t *flag = name ? json_object_get(document, name) : NULL;
     if (!json_is_object(flag))
         return NULL;
@@ -137,7 +226,7 @@ json_t *slsrt_flags_evaluate(const json_t *document, const char *name, const jso
         json_array_foreach(conditions, i, c) {
             if (!all)
                 break;
-            all = holds(c, context);
+            all = holds(c, context, now);
         }
         if (all && json_object_get(rule, "when_match"))
             return json_incref(json_object_get(rule, "when_match"));
