@@ -80,7 +80,7 @@ $(BUILD)/obj/lib/%.o: lib/%.c $(LIB_HEADERS) $(PUBLIC_HEADERS) Makefile
 $(LIB_REAL): $(LIB_OBJS) lib/libslsrt.map
 	@mkdir -p $(@D)
 	$(CC) -shared -o $@ $(LIB_OBJS) -Wl,-soname,$(LIB_SONAME) \
-	    -Wl,--version-script=lib/libslsrt.map $(LDHARDEN) $(JANSSON_LIBS) -lz -pthread
+	    -Wl,--version-script=lib/libslsrt.map -Wl,-Bsymbolic-functions $(LDHARDEN) $(JANSSON_LIBS) -lz -pthread
 
 $(BUILD)/lib/$(LIB_SONAME): $(LIB_REAL)
 	ln -sf $(notdir $<) $@

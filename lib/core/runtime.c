@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "log/log.h"
+#include "util/json_alloc.h"
 
 static void free_workers(slsrt_runtime *rt)
 {
@@ -67,6 +68,7 @@ void slsrt_runtime_free(slsrt_runtime *rt)
     free(rt->init_error_message);
     pthread_mutex_destroy(&rt->metadata_lock);
     free(rt);
+    slsrt__json_alloc_release();
 }
 
 void slsrt_runtime_set_handler(slsrt_runtime *rt, slsrt_handler_fn handler) { rt->handler = handler; }

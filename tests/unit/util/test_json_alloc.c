@@ -1,0 +1,162 @@
+/*
+ * test_json_alloc.c - jansson's chunks cached per thread: installed, reused,
+ * interchangeable with malloc and free both ways, within the process's
+ * budget, and given back when a thread exits.  Built with a sanitizer the
+ * cache is left out on purpose: the cases say so and check jansson is on
+ * malloc and free.
+ */
+#include <check.h>
+#include <jansson.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/json_alloc.h"
+
+#define CACHED() (slsrt__json_alloc_cached() != (size_t)-1)
+
+START_TEST(installed_unless_sanitized)
+{
+    json_malloc_t m;
+    json_free_t f;
+    json_get_alloc_funcs(&m, &f);
+    if (!CACHED()) {
+        ck_assert(m == malloc && f == free);
+        return;
+    }
+    ck_assert(m != malloc && f != free);
+    slsrt__json_alloc_release();
+    ck_assert_uint_eq(slsrt__json_alloc_budget(), (size_t)64 << 20); /* no memory size: half of 128 MB */
+}
+END_TEST
+
+START_TEST(a_freed_value_makes_the_next)
+{
+    if (!CACHED())
+        return;
+    json_t *a = json_string("first");
+    const char *text = json_string_value(a);
+    json_decref(a);
+    ck_assert_uint_gt(slsrt__json_alloc_cached(), 0);
+    json_t *b = json_string("again");
+    ck_assert_ptr_eq(b, a);
+    ck_assert_ptr_eq(json_string_value(b), text);
+    ck_assert_str_eq(json_string_value(b), "again");
+    json_decref(b);
+}
+END_TEST
+
+/* Every size from 1 to past the largest class, through both functions,
+ * filled to the byte: a chunk is never smaller than asked. */
+START_TEST(every_size_both_ways)
+{
+    json_malloc_t m;
+    json_free_t f;
+    json_get_alloc_funcs(&m, &f);
+    for (int round = 0; round < 3; round++) {
+        void *p[300];
+        for (size_t n = 1; n <= 300; n++) {
+            p[n - 1] = m(n);
+            ck_assert_ptr_nonnull(p[n - 1]);
+            ck_assert_uint_ge(malloc_usable_size(p[n - 1]), n);
+            memset(p[n - 1], (int)n, n);
+        }
+        for (size_t n = 1; n <= 300; n++) {
+            for (size_t i = 0; i < n; i++)
+                ck_assert_int_eq(((unsigned char *)p[n - 1])[i], (unsigned char)n);
+            if (n % 2)
+                f(p[n - 1]);
+            else
+                free(p[n - 1]); /* what jansson allocated, free() takes */
+        }
+        for (size_t n = 1; n <= 300; n++)
+            f(malloc(n)); /* what malloc allocated, jansson's free takes */
+    }
+    json_t *v = json_pack("{s:[i,f,s,b,n]}", "k", 1, 2.5, "text", 1);
+    char *text = json_dumps(v, JSON_COMPACT);
+    ck_assert_str_eq(text, "{\"k\":[1,2.5,\"text\",true,null]}");
+    free(text); /* as jansson's documentation says */
+    json_decref(v);
+}
+END_TEST
+
+/* A tree bigger than the budget: the cache keeps the budget's worth and
+ * gives the rest to free(); values built afterwards are right. */
+START_TEST(the_budget_holds)
+{
+    if (!CACHED())
+        return;
+    slsrt__json_alloc_release(); /* the cases may share a process (CK_FORK=no) */
+    size_t budget = slsrt__json_alloc_budget();
+    json_t *a = json_array();
+    for (json_int_t i = 0; i < 3200000; i++) /* 77 MB of 24-byte integers */
+        json_array_append_new(a, json_integer(i));
+    json_decref(a);
+    ck_assert_uint_le(slsrt__json_alloc_cached(), budget);
+    ck_assert_uint_ge(slsrt__json_alloc_cached(), budget - ((size_t)1 << 20));
+    ck_assert_uint_lt(slsrt__json_alloc_budget(), (size_t)1 << 20);
+    a = json_array();
+    for (json_int_t i = 0; i < 100000; i++)
+        json_array_append_new(a, json_integer(i * 3));
+    for (size_t i = 0; i < 100000; i++)
+        ck_assert_int_eq(json_integer_value(json_array_get(a, i)), (json_int_t)i * 3);
+    json_decref(a);
+    slsrt__json_alloc_release();
+    ck_assert_uint_eq(slsrt__json_alloc_cached(), 0);
+    ck_assert_uint_eq(slsrt__json_alloc_budget(), budget);
+}
+END_TEST
+
+static void *build_and_free(void *tree)
+{
+    json_decref(tree); /* made by another thread: its chunks are ours now */
+    json_t *o = json_object();
+    for (int i = 0; i < 10000; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "k%d", i);
+        json_object_set_new(o, key, json_sprintf("v%d", i));
+    }
+    json_decref(o);
+    return (void *)slsrt__json_alloc_cached();
+}
+
+START_TEST(a_thread_gives_back_when_it_exits)
+{
+    if (!CACHED())
+        return;
+    const char *fork = getenv("CK_FORK");
+    if (fork && strcmp(fork, "no") == 0) { /* scripts/check-arm64: qemu-user hangs in clone() */
+        puts("a_thread_gives_back_when_it_exits: skipped (no threads under qemu-user)");
+        return;
+    }
+    slsrt__json_alloc_release();
+    size_t budget = slsrt__json_alloc_budget();
+    json_t *tree = json_pack("{s:[i,i,i],s:s}", "a", 1, 2, 3, "b", "c");
+    pthread_t t;
+    void *held;
+    ck_assert_int_eq(pthread_create(&t, NULL, build_and_free, tree), 0);
+    ck_assert_int_eq(pthread_join(t, &held), 0);
+    ck_assert_uint_gt((size_t)held, 0);
+    ck_assert_uint_eq(slsrt__json_alloc_budget(), budget);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("json_alloc");
+    TCase *tc = tcase_create("json_alloc");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, installed_unless_sanitized);
+    tcase_add_test(tc, a_freed_value_makes_the_next);
+    tcase_add_test(tc, every_size_both_ways);
+    tcase_add_test(tc, the_budget_holds);
+    tcase_add_test(tc, a_thread_gives_back_when_it_exits);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
