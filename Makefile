@@ -297,10 +297,11 @@ cdk-pack: deps
 	@cd cdk && npm pack --silent --pack-destination $(abspath $(BUILD)) >/dev/null
 	@echo "cdk-pack: $(BUILD)/slsrt-cdk-$(VERSION).tgz (npm install it in your CDK app, with aws-cdk-lib and constructs)"
 
-# What the estate deploys: both layers and the arm64 builds of two examples.
+# What the estate deploys: both layers and the arm64 builds of four examples.
 estate-inputs: lib
 	@$(MAKE) --no-print-directory layer >/dev/null
-	@$(MAKE) --no-print-directory -s $(ARM64) build/arm64/examples/http-echo/bootstrap build/arm64/examples/sqs-batch/bootstrap
+	@$(MAKE) --no-print-directory -s $(ARM64) build/arm64/examples/http-echo/bootstrap build/arm64/examples/sqs-batch/bootstrap \
+	    build/arm64/examples/order-workflow/bootstrap build/arm64/examples/payments/bootstrap
 
 check: deps
 	@$(MAKE) --no-print-directory test-run

@@ -19,7 +19,7 @@ function fakeBuild() {
     fs.mkdirSync(path.join(build, dir), { recursive: true });
     fs.copyFileSync(layerZip(version, arch), path.join(build, dir, `slsrt-${version}-${arch}.zip`));
   }
-  for (const name of ['http-echo', 'sqs-batch']) {
+  for (const name of ['http-echo', 'sqs-batch', 'order-workflow', 'payments']) {
     fs.cpSync(functionDir(name), path.join(build, 'arm64', 'examples', name), { recursive: true });
   }
   return build;

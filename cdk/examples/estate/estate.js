@@ -1,12 +1,13 @@
-// The estate: one slsrt layer and two C functions from this repo's
-// examples, an HTTP API (http-echo) and an SQS listener (sqs-batch), in
-// two stacks.  The functions take the layer from SSM at deploy time, so the
+// The estate: one slsrt layer and four C functions from this repo's
+// examples, an HTTP API (http-echo), an SQS listener (sqs-batch), a durable
+// workflow (order-workflow) and an SQS consumer that charges each payment
+// once (payments, with its idempotency table), in two stacks.  The functions take the layer from SSM at deploy time, so the
 // layer stack can publish a new version without CloudFormation exports
 // pinning the old one.
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { Stack, Validations } = require('aws-cdk-lib');
+const { Duration, Stack, Validations } = require('aws-cdk-lib');
 const apigwv2 = require('aws-cdk-lib/aws-apigatewayv2');
 const lambda = require('aws-cdk-lib/aws-lambda');
 const logs = require('aws-cdk-lib/aws-logs');
@@ -30,7 +31,9 @@ function buildEstate(app, { buildDir = path.join(repo, 'build') } = {}) {
   const layerStack = new Stack(app, 'slsrt-layer', { description: `The slsrt ${version} layer, its ARN in SSM` });
   new SlsrtLayer(layerStack, 'Slsrt', { version, zips });
 
-  const estate = new Stack(app, 'slsrt-estate', { description: 'C functions on slsrt: an HTTP API and an SQS listener' });
+  const estate = new Stack(app, 'slsrt-estate', {
+    description: 'C functions on slsrt: an HTTP API, an SQS listener, a durable workflow, idempotent payments',
+  });
   estate.addStackDependency(layerStack); // deploy order only: the ARN travels through SSM
   const layer = SlsrtLayerRef.latest(major, lambda.Architecture.ARM_64);
 
@@ -49,6 +52,15 @@ function buildEstate(app, { buildDir = path.join(repo, 'build') } = {}) {
 
   const listener = new SlsrtFunction(estate, 'SqsBatch', { code: path.join(arm64, 'sqs-batch'), layer });
   listener.addQueue({ batchSize: 10 });
+
+  // Executions start through its alias and may wait a week for approval.
+  new SlsrtFunction(estate, 'OrderWorkflow', {
+    code: path.join(arm64, 'order-workflow'), layer, durable: { executionTimeout: Duration.days(7) },
+  });
+
+  const payments = new SlsrtFunction(estate, 'Payments', { code: path.join(arm64, 'payments'), layer });
+  payments.addIdempotencyTable();
+  payments.addQueue({ batchSize: 10 });
 
   return { layerStack, estate, version };
 }

@@ -26,6 +26,9 @@ for (const stack of assembly.stacks) {
       console.log(`    ${name}: ${p.Runtime} ${p.Architectures} ${p.MemorySize} MB ${p.Timeout} s, tracing ${p.TracingConfig.Mode}, ` +
         `logs ${p.LoggingConfig.LogFormat}, layer from ${layer}`);
     }
+    if (r.Type === 'AWS::Lambda::Function' && p.DurableConfig) console.log(`      durable: ${show(p.DurableConfig)}`);
+    if (r.Type === 'AWS::Lambda::Alias') console.log(`    alias: ${p.Name}`);
+    if (r.Type === 'AWS::DynamoDB::Table') console.log(`    table: key ${p.KeySchema.map((k) => k.AttributeName)}, TTL ${p.TimeToLiveSpecification?.AttributeName}`);
     if (r.Type === 'AWS::ApiGatewayV2::Route') console.log(`    route: ${p.RouteKey}`);
     if (r.Type === 'AWS::Lambda::EventSourceMapping') console.log(`    event source: batch ${p.BatchSize}, ${p.FunctionResponseTypes}`);
     if (r.Type === 'AWS::SSM::Parameter') console.log(`    parameter: ${p.Name}`);
