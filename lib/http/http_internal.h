@@ -5,6 +5,7 @@
 #include <slsrt/http.h>
 
 #include "util/buf.h"
+#include "util/json_index.h"
 
 struct slsrt__pair {
     const char *name, *value;
@@ -19,7 +20,15 @@ int slsrt__pairs_add(slsrt__pairs *p, const char *name, const char *value);
 const char *slsrt__pairs_get(const slsrt__pairs *p, const char *name, int nocase);
 
 struct slsrt_http_request {
+    /* The event's tokens: the strings below point into their arena.  Its
+     * jansson tree is given (slsrt_http_request_parse) or, for the
+     * invocation's request, built only when asked for (slsrt_http_event). */
+    slsrt__json_index idx;
+    char *text; /* a given tree as text, indexed */
     const json_t *event;
+    slsrt_invocation *inv;
+    uint32_t stage_vars, authorizer_token; /* tokens, 0 when absent */
+    json_t *authorizer;                    /* built from its token when asked for */
     slsrt_event_source source;
     const char *method, *path, *raw_path, *source_ip, *user_agent, *request_id;
     const char *connection_id, *route_key, *ws_event;
@@ -30,7 +39,6 @@ struct slsrt_http_request {
     int encoded_nul; /* %00 in the path or the query: answered 400 by the router */
     slsrt__pairs query, headers, cookies, params;
     slsrt__pairs route_params; /* captured by the router */
-    const json_t *stage_vars, *authorizer;
     char **owned; /* strings slsrt decoded or copied */
     size_t nowned, capowned;
 };
@@ -53,6 +61,11 @@ void slsrt__cors_free(slsrt__cors *c);
 
 /* compress.c: gzip resp's body when req accepts it and it is at least min_bytes. */
 void slsrt__http_compress(const slsrt_http_request *req, slsrt_http_response *resp, size_t min_bytes);
+
+/* A request over an event's text (borrowed: it must outlive the request);
+ * NULL with *status SLSRT_EINVAL when the text is not an HTTP event, or
+ * SLSRT_EJSON when slsrt's reader does not take it. */
+slsrt_http_request *slsrt__http_request_from_text(const char *text, size_t len, slsrt_status *status);
 
 /* Keep s (malloc'd) for the request's lifetime; returns s, or NULL (s freed). */
 char *slsrt__http_own(slsrt_http_request *r, char *s);

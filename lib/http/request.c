@@ -4,8 +4,10 @@
  * The decoding rules differ by source: API Gateway decodes query strings
  * and REST paths, ALB decodes nothing, payload 2.0 and Function URLs give
  * rawPath and rawQueryString as sent (with decoded maps that lose order and
- * repeats, so slsrt parses the raw string).  Strings come from the event
- * where they can; what slsrt decodes or lower-cases it owns.
+ * repeats, so slsrt parses the raw string).  The event is read from its
+ * token index (util/json_index.h), not from a jansson tree: strings come
+ * from the index's arena where they can; what slsrt decodes or lower-cases
+ * it owns.  The tree is built only when asked for.
  */
 #include <slsrt/http.h>
 
@@ -19,6 +21,17 @@
 #include "core/hooks.h"
 #include "core/runtime_internal.h"
 #include "util/url.h"
+
+/* The event's members, as the tree's json_object_get and json_string_value
+ * would find them (0 / NULL for none). */
+static uint32_t get(const slsrt_http_request *r, uint32_t o, const char *key) { return slsrt__json_index_get(&r->idx, o, key); }
+static const char *str(const slsrt_http_request *r, uint32_t o, const char *key) { return slsrt__json_index_string(&r->idx, get(r, o, key), NULL); }
+static uint32_t kind(const slsrt_http_request *r, uint32_t t) { return slsrt__json_kind(&r->idx, t); }
+static uint32_t obj(const slsrt_http_request *r, uint32_t o, const char *key)
+{
+    uint32_t t = get(r, o, key);
+    return kind(r, t) == SLSRT__JSON_OBJECT ? t : 0;
+}
 
 char *slsrt__http_own(slsrt_http_request *r, char *s)
 {
@@ -95,37 +108,31 @@ static char *lower(slsrt_http_request *r, const char *name)
 }
 
 /* headers / multiValueHeaders, and the same for query strings (decoding them for ALB). */
-static int read_map(slsrt_http_request *r, slsrt__pairs *into, const json_t *single, const json_t *multi,
-                    int names_lower, int decode)
+static int read_map(slsrt_http_request *r, slsrt__pairs *into, uint32_t single, uint32_t multi, int names_lower,
+                    int decode)
 {
-    const char *key;
-    const json_t *v;
-    size_t i;
-    const json_t *x;
-    if (json_is_object(multi) && json_object_size(multi)) {
-        json_object_foreach((json_t *)multi, key, v) {
-            const char *name = names_lower ? lower(r, key) : decode ? own_decoded(r, key, strlen(key), 1) : key;
-            json_array_foreach(v, i, x) {
-                if (!json_is_string(x))
-                    continue;
-                const char *value = decode ? own_decoded(r, json_string_value(x), json_string_length(x), 1)
-                                           : json_string_value(x);
-                if (slsrt__pairs_add(into, name, value))
-                    return SLSRT_ENOMEM;
-            }
+    int multi_used = kind(r, multi) == SLSRT__JSON_OBJECT && r->idx.tok[multi].n;
+    size_t count;
+    uint32_t(*members)[2] = slsrt__json_index_members(&r->idx, multi_used ? multi : single, &count);
+    if (!members && kind(r, multi_used ? multi : single) == SLSRT__JSON_OBJECT && r->idx.tok[multi_used ? multi : single].n)
+        return SLSRT_ENOMEM;
+    int rc = SLSRT_OK;
+    for (size_t m = 0; m < count && rc == SLSRT_OK; m++) {
+        size_t klen;
+        const char *key = slsrt__json_index_string(&r->idx, members[m][0], &klen);
+        const char *name = names_lower ? lower(r, key) : decode ? own_decoded(r, key, klen, 1) : key;
+        uint32_t v = members[m][1];
+        /* one value (single), or an array of them (multi); others are not strings */
+        uint32_t e = multi_used ? v + 1 : v, n = multi_used ? (kind(r, v) == SLSRT__JSON_ARRAY ? r->idx.tok[v].n : 0) : 1;
+        for (uint32_t i = 0; i < n && rc == SLSRT_OK; i++, e = r->idx.tok[e].next) {
+            size_t vlen;
+            const char *value = slsrt__json_index_string(&r->idx, e, &vlen);
+            if (value && slsrt__pairs_add(into, name, decode ? own_decoded(r, value, vlen, 1) : value))
+                rc = SLSRT_ENOMEM;
         }
-        return SLSRT_OK;
     }
-    json_object_foreach((json_t *)single, key, v) {
-        if (!json_is_string(v))
-            continue;
-        const char *name = names_lower ? lower(r, key) : decode ? own_decoded(r, key, strlen(key), 1) : key;
-        const char *value = decode ? own_decoded(r, json_string_value(v), json_string_length(v), 1)
-                                   : json_string_value(v);
-        if (slsrt__pairs_add(into, name, value))
-            return SLSRT_ENOMEM;
-    }
-    return SLSRT_OK;
+    free(members);
+    return rc;
 }
 
 /* a=1&b=2&a=3, decoded, in order. */
@@ -163,24 +170,24 @@ static int read_cookie_header(slsrt_http_request *r)
     return SLSRT_OK;
 }
 
-static int read_body(slsrt_http_request *r, const json_t *event)
+static int read_body(slsrt_http_request *r)
 {
-    const json_t *body = json_object_get(event, "body");
-    r->base64 = json_is_true(json_object_get(event, "isBase64Encoded"));
-    if (!json_is_string(body)) {
+    size_t n, len;
+    const char *body = slsrt__json_index_string(&r->idx, get(r, 1, "body"), &n);
+    r->base64 = kind(r, get(r, 1, "isBase64Encoded")) == SLSRT__JSON_TRUE;
+    if (!body) {
         r->body = "";
         return SLSRT_OK;
     }
     if (!r->base64) {
-        r->body = json_string_value(body);
-        r->body_len = json_string_length(body);
+        r->body = body;
+        r->body_len = n;
         return SLSRT_OK;
     }
-    size_t n = json_string_length(body), len;
     char *out = slsrt__http_own(r, malloc(n / 4 * 3 + 4));
     if (!out)
         return SLSRT_ENOMEM;
-    if (slsrt_base64_decode(json_string_value(body), n, out, n / 4 * 3 + 3, &len) != SLSRT_OK) {
+    if (slsrt_base64_decode(body, n, out, n / 4 * 3 + 3, &len) != SLSRT_OK) {
         r->bad_body = 1; /* keep the request: its caller deserves a 400, not a failed invocation */
         r->body = "";
         return SLSRT_OK;
@@ -191,44 +198,69 @@ static int read_body(slsrt_http_request *r, const json_t *event)
     return SLSRT_OK;
 }
 
-static int parse(slsrt_http_request *r, const json_t *e)
+/* The HTTP sources, told apart as slsrt_event_detect tells them, after
+ * the shapes it tries first (which are not requests). */
+static slsrt_event_source detect(const slsrt_http_request *r)
 {
-    const json_t *ctx = slsrt__obj(e, "requestContext"), *http = slsrt__obj(ctx, "http");
+    if (kind(r, 1) != SLSRT__JSON_OBJECT || kind(r, get(r, 1, "Records")) == SLSRT__JSON_ARRAY ||
+        (kind(r, get(r, 1, "records")) == SLSRT__JSON_ARRAY && str(r, 1, "deliveryStreamArn")) ||
+        str(r, get(r, 1, "awslogs"), "data") || (str(r, 1, "detail-type") && str(r, 1, "source") && get(r, 1, "detail")) ||
+        (str(r, 1, "triggerSource") && str(r, 1, "userPoolId")) ||
+        (str(r, 1, "RequestType") && str(r, 1, "ResponseURL") && str(r, 1, "StackId")))
+        return SLSRT_SOURCE_UNKNOWN;
+    uint32_t ctx = obj(r, 1, "requestContext");
+    if (!ctx || get(r, 1, "methodArn") || get(r, 1, "routeArn"))
+        return SLSRT_SOURCE_UNKNOWN; /* authorizer requests are not requests to serve */
+    if (get(r, ctx, "elb"))
+        return SLSRT_SOURCE_ALB;
+    if (str(r, ctx, "connectionId") && str(r, ctx, "eventType"))
+        return SLSRT_SOURCE_WEBSOCKET;
+    const char *version = str(r, 1, "version");
+    if (version && strcmp(version, "2.0") == 0 && obj(r, ctx, "http")) {
+        const char *domain = str(r, ctx, "domainName");
+        return domain && strstr(domain, ".lambda-url.") ? SLSRT_SOURCE_FUNCTION_URL : SLSRT_SOURCE_APIGW_V2;
+    }
+    return str(r, 1, "httpMethod") ? SLSRT_SOURCE_APIGW_V1 : SLSRT_SOURCE_UNKNOWN;
+}
+
+static int parse(slsrt_http_request *r)
+{
+    uint32_t ctx = obj(r, 1, "requestContext"), http = obj(r, ctx, "http");
     int v2 = r->source == SLSRT_SOURCE_APIGW_V2 || r->source == SLSRT_SOURCE_FUNCTION_URL;
     int alb = r->source == SLSRT_SOURCE_ALB;
     int rc;
 
-    r->method = v2 ? slsrt__str(http, "method") : slsrt__str(e, "httpMethod");
+    r->method = v2 ? str(r, http, "method") : str(r, 1, "httpMethod");
     if (v2) {
-        const char *raw = slsrt__str(e, "rawPath");
+        const char *raw = str(r, 1, "rawPath");
         r->raw_path = raw ? raw : "/";
         r->path = own_decoded(r, r->raw_path, strlen(r->raw_path), 0);
-        if ((rc = read_raw_query(r, slsrt__str(e, "rawQueryString"))))
+        if ((rc = read_raw_query(r, str(r, 1, "rawQueryString"))))
             return rc;
-        if ((rc = read_map(r, &r->headers, json_object_get(e, "headers"), NULL, 1, 0)))
+        if ((rc = read_map(r, &r->headers, get(r, 1, "headers"), 0, 1, 0)))
             return rc;
-        size_t i;
-        const json_t *c;
-        json_array_foreach(json_object_get(e, "cookies"), i, c) {
-            if (json_is_string(c) && slsrt__pairs_add(&r->cookies, json_string_value(c), ""))
+        uint32_t cookies = get(r, 1, "cookies"), c = cookies + 1;
+        for (uint32_t i = 0; kind(r, cookies) == SLSRT__JSON_ARRAY && i < r->idx.tok[cookies].n; i++, c = r->idx.tok[c].next) {
+            const char *cookie = slsrt__json_index_string(&r->idx, c, NULL);
+            if (cookie && slsrt__pairs_add(&r->cookies, cookie, ""))
                 return SLSRT_ENOMEM;
         }
-        r->source_ip = slsrt__str(http, "sourceIp");
+        r->source_ip = str(r, http, "sourceIp");
     } else {
-        const char *path = slsrt__str(e, "path");
+        const char *path = str(r, 1, "path");
         r->raw_path = path ? path : "/";
         /* ALB sends the path as requested; API Gateway REST has decoded it already. */
         r->path = alb ? own_decoded(r, r->raw_path, strlen(r->raw_path), 0) : r->raw_path;
-        if ((rc = read_map(r, &r->query, json_object_get(e, "queryStringParameters"),
-                           json_object_get(e, "multiValueQueryStringParameters"), 0, alb)))
+        if ((rc = read_map(r, &r->query, get(r, 1, "queryStringParameters"),
+                           get(r, 1, "multiValueQueryStringParameters"), 0, alb)))
             return rc;
-        if ((rc = read_map(r, &r->headers, json_object_get(e, "headers"), json_object_get(e, "multiValueHeaders"), 1,
-                           0)))
+        if ((rc = read_map(r, &r->headers, get(r, 1, "headers"), get(r, 1, "multiValueHeaders"), 1, 0)))
             return rc;
         if ((rc = read_cookie_header(r)))
             return rc;
-        r->source_ip = slsrt__str2(ctx, "identity", "sourceIp");
-        r->alb_multi = alb && json_object_size(json_object_get(e, "multiValueHeaders")) > 0;
+        r->source_ip = str(r, get(r, ctx, "identity"), "sourceIp");
+        uint32_t multi = get(r, 1, "multiValueHeaders");
+        r->alb_multi = alb && kind(r, multi) == SLSRT__JSON_OBJECT && r->idx.tok[multi].n > 0;
     }
     if (!r->method)
         r->method = "";
@@ -240,16 +272,34 @@ static int parse(slsrt_http_request *r, const json_t *e)
     }
     r->user_agent = slsrt__pairs_get(&r->headers, "user-agent", 0);
     if (!r->user_agent)
-        r->user_agent = v2 ? slsrt__str(http, "userAgent") : slsrt__str2(ctx, "identity", "userAgent");
-    r->request_id = slsrt__str(ctx, "requestId");
-    r->authorizer = slsrt__obj(ctx, "authorizer");
-    r->connection_id = slsrt__str(ctx, "connectionId");
-    r->route_key = slsrt__str(ctx, "routeKey");
-    r->ws_event = slsrt__str(ctx, "eventType");
-    if ((rc = read_map(r, &r->params, json_object_get(e, "pathParameters"), NULL, 0, 0)))
+        r->user_agent = v2 ? str(r, http, "userAgent") : str(r, get(r, ctx, "identity"), "userAgent");
+    r->request_id = str(r, ctx, "requestId");
+    r->authorizer_token = obj(r, ctx, "authorizer");
+    r->connection_id = str(r, ctx, "connectionId");
+    r->route_key = str(r, ctx, "routeKey");
+    r->ws_event = str(r, ctx, "eventType");
+    if ((rc = read_map(r, &r->params, get(r, 1, "pathParameters"), 0, 0, 0)))
         return rc;
-    r->stage_vars = slsrt__obj(e, "stageVariables");
-    return read_body(r, e);
+    r->stage_vars = obj(r, 1, "stageVariables");
+    return read_body(r);
+}
+
+slsrt_http_request *slsrt__http_request_from_text(const char *text, size_t len, slsrt_status *status)
+{
+    slsrt_http_request *r = calloc(1, sizeof *r);
+    if (!r)
+        return *status = SLSRT_ENOMEM, NULL;
+    if (slsrt__json_index_build(&r->idx, text, len)) {
+        free(r);
+        return *status = SLSRT_EJSON, NULL;
+    }
+    r->source = detect(r);
+    *status = r->source < SLSRT_SOURCE_APIGW_V1 || r->source > SLSRT_SOURCE_WEBSOCKET ? SLSRT_EINVAL : parse(r);
+    if (*status != SLSRT_OK) {
+        slsrt_http_request_free(r);
+        return NULL;
+    }
+    return r;
 }
 
 slsrt_http_request *slsrt_http_request_parse(const json_t *event, slsrt_status *status)
@@ -257,23 +307,19 @@ slsrt_http_request *slsrt_http_request_parse(const json_t *event, slsrt_status *
     slsrt_status dummy;
     if (!status)
         status = &dummy;
-    slsrt_event_source source = slsrt_event_detect(event);
-    if (source < SLSRT_SOURCE_APIGW_V1 || source > SLSRT_SOURCE_WEBSOCKET) {
-        *status = SLSRT_EINVAL;
-        return NULL;
-    }
-    slsrt_http_request *r = calloc(1, sizeof *r);
+    if (!json_is_object(event))
+        return *status = SLSRT_EINVAL, NULL;
+    /* One reader for both ways in: the tree as text, indexed. */
+    char *text = json_dumps(event, JSON_COMPACT);
+    if (!text)
+        return *status = SLSRT_ENOMEM, NULL;
+    slsrt_http_request *r = slsrt__http_request_from_text(text, strlen(text), status);
     if (!r) {
-        *status = SLSRT_ENOMEM;
+        free(text);
         return NULL;
     }
+    r->text = text;
     r->event = event;
-    r->source = source;
-    *status = parse(r, event);
-    if (*status != SLSRT_OK) {
-        slsrt_http_request_free(r);
-        return NULL;
-    }
     return r;
 }
 
@@ -284,6 +330,9 @@ void slsrt_http_request_free(slsrt_http_request *r)
     for (size_t i = 0; i < r->nowned; i++)
         free(r->owned[i]);
     free(r->owned);
+    json_decref(r->authorizer);
+    slsrt__json_index_free(&r->idx);
+    free(r->text);
     free(r->query.items);
     free(r->headers.items);
     free(r->cookies.items);
@@ -299,14 +348,18 @@ slsrt_http_request *slsrt_invocation_http(slsrt_invocation *inv, slsrt_status *s
         status = &dummy;
     if (!inv)
         return *status = SLSRT_EINVAL, NULL;
-    if (!inv->http) {
+    if (inv->http)
+        return *status = SLSRT_OK, inv->http;
+    inv->http = slsrt__http_request_from_text(inv->event ? inv->event : "", inv->event ? inv->event_len : 0, status);
+    if (*status == SLSRT_EJSON) {
+        /* Text slsrt's reader refuses may still be JSON to jansson: its tree decides. */
         json_t *event = slsrt_invocation_event_json(inv);
         if (!event)
             return *status = SLSRT_EJSON, NULL;
         inv->http = slsrt_http_request_parse(event, status);
-        return inv->http;
     }
-    *status = SLSRT_OK;
+    if (inv->http)
+        inv->http->inv = inv;
     return inv->http;
 }
 
@@ -332,16 +385,31 @@ const char *slsrt_http_header_value(const slsrt_http_request *r, size_t i) { ret
 const char *slsrt_http_header(const slsrt_http_request *r, const char *name) { return slsrt__pairs_get(&r->headers, name, 1); }
 size_t slsrt_http_cookie_count(const slsrt_http_request *r) { return r->cookies.n; }
 const char *slsrt_http_cookie(const slsrt_http_request *r, size_t i) { return i < r->cookies.n ? r->cookies.items[i].name : NULL; }
-const char *slsrt_http_stage_variable(const slsrt_http_request *r, const char *name) { return slsrt__str(r->stage_vars, name); }
+const char *slsrt_http_stage_variable(const slsrt_http_request *r, const char *name) { return str(r, r->stage_vars, name); }
 int slsrt_http_body_was_base64(const slsrt_http_request *r) { return r->base64; }
 const char *slsrt_http_source_ip(const slsrt_http_request *r) { return r->source_ip; }
 const char *slsrt_http_user_agent(const slsrt_http_request *r) { return r->user_agent; }
 const char *slsrt_http_request_id(const slsrt_http_request *r) { return r->request_id; }
-const json_t *slsrt_http_authorizer(const slsrt_http_request *r) { return r->authorizer; }
+
 const char *slsrt_http_connection_id(const slsrt_http_request *r) { return r->connection_id; }
 const char *slsrt_http_route_key(const slsrt_http_request *r) { return r->route_key; }
 const char *slsrt_http_websocket_event(const slsrt_http_request *r) { return r->ws_event; }
-const json_t *slsrt_http_event(const slsrt_http_request *r) { return r->event; }
+
+/* The tree and the authorizer's object are built on first use: the request
+ * is the caller's alone (one invocation's), so the const can be set aside. */
+const json_t *slsrt_http_event(const slsrt_http_request *r)
+{
+    if (!r->event && r->inv)
+        ((slsrt_http_request *)r)->event = slsrt_invocation_event_json(r->inv);
+    return r->event;
+}
+
+const json_t *slsrt_http_authorizer(const slsrt_http_request *r)
+{
+    if (!r->authorizer && r->authorizer_token)
+        ((slsrt_http_request *)r)->authorizer = slsrt__json_index_value(&r->idx, r->authorizer_token);
+    return r->authorizer;
+}
 
 const char *slsrt_http_path_param(const slsrt_http_request *r, const char *name)
 {
@@ -369,6 +437,7 @@ const char *slsrt_http_body(const slsrt_http_request *r, size_t *len)
 
 const json_t *slsrt_http_jwt_claims(const slsrt_http_request *r)
 {
-    const json_t *claims = slsrt__obj(slsrt__obj(r->authorizer, "jwt"), "claims");
-    return claims ? claims : slsrt__obj(r->authorizer, "claims");
+    const json_t *authorizer = slsrt_http_authorizer(r);
+    const json_t *claims = slsrt__obj(slsrt__obj(authorizer, "jwt"), "claims");
+    return claims ? claims : slsrt__obj(authorizer, "claims");
 }

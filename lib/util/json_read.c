@@ -4,293 +4,31 @@
  * Every event goes through here.  json_loadb reads a byte at a time through
  * a callback and copies each token into a growing buffer before it becomes a
  * value (about 250 instructions a byte on a typical event); this reader walks
- * the bytes in place: plain string runs are found eight bytes at a time,
- * strings without escapes go to jansson straight from the input, numbers are
- * converted without a locale round trip.  The values are built with the same
- * jansson calls json_loadb makes, in the same order, so key order and
- * duplicate keys come out the same.
+ * the bytes in place (json_lex.c): plain string runs are found eight bytes
+ * at a time, strings without escapes go to jansson straight from the input,
+ * numbers are converted without a locale round trip.  The values are built
+ * with the same jansson calls json_loadb makes, in the same order, so key
+ * order and duplicate keys come out the same.
  *
  * Whatever this reader does not accept goes to json_loadb: a refusal then
  * carries jansson's own message, line and column, and a reader that is
  * stricter than jansson somewhere costs time, never a different answer.
  */
 #include "json_read.h"
-#include "json_scan.h"
+#include "json_lex.h"
 
-#include <locale.h>
-#include <math.h>
-#include <pthread.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* json_loadb counts every value, scalars too, against this. */
-#define MAX_DEPTH JSON_PARSER_MAX_DEPTH
+static json_t *read_value(slsrt__json_lexer *r);
 
-struct reader {
-    const unsigned char *p, *end;
-    int depth;
-    /* Escaped strings are decoded here.  Used as a stack: an escaped key
-     * stays reserved below `top` while its value is read. */
-    char *scratch;
-    size_t top, cap;
-    int scratch_on_heap;
-};
-
-static json_t *read_value(struct reader *r);
-
-static inline int is_digit(unsigned c) { return c - '0' < 10; }
-
-static inline void skip_space(struct reader *r)
-{
-    const unsigned char *p = r->p, *end = r->end;
-    /* Most documents have no space between tokens: one test says so. */
-    while (p < end && *p <= ' ' && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
-        p++;
-    r->p = p;
-}
-
-/* ---- strings ---------------------------------------------------------- */
-
-/* The length of the well-formed UTF-8 character at p (not ASCII), or 0:
- * overlong forms, surrogates and code points above U+10FFFF refused. */
-static size_t utf8_length(const unsigned char *p, const unsigned char *end)
-{
-    unsigned c = p[0];
-    size_t n;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        n = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        n = 4, cp = c & 0x07;
-    else
-        return 0;
-    if ((size_t)(end - p) < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (p[i] & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-        return 0;
-    return n;
-}
-
-static int scratch_reserve(struct reader *r, size_t extra)
-{
-    if (extra <= r->cap - r->top)
-        return 0;
-    size_t cap = r->cap * 2;
-    while (cap - r->top < extra)
-        cap *= 2;
-    char *grown = r->scratch_on_heap ? realloc(r->scratch, cap) : malloc(cap);
-    if (!grown)
-        return -1;
-    if (!r->scratch_on_heap) /* the string being decoded above top too */
-        memcpy(grown, r->scratch, r->cap);
-    r->scratch = grown, r->cap = cap, r->scratch_on_heap = 1;
-    return 0;
-}
-
-static int scratch_put(struct reader *r, size_t *used, const void *s, size_t n)
-{
-    if (scratch_reserve(r, *used + n))
-        return -1;
-    memcpy(r->scratch + r->top + *used, s, n);
-    *used += n;
-    return 0;
-}
-
-static int hex4(const unsigned char *p)
-{
-    int v = 0;
-    for (int i = 0; i < 4; i++) {
-        unsigned c = p[i];
-        int d = is_digit(c) ? (int)(c - '0') : (c | 0x20) - 'a' < 6 ? (int)((c | 0x20) - 'a' + 10) : -1;
-        if (d < 0)
-            return -1;
-        v = v << 4 | d;
-    }
-    return v;
-}
-
-/* Decode the escape at p (a backslash) onto the scratch; the byte after it,
- * or NULL.  \u0000 is refused as json_loadb refuses it without
- * JSON_ALLOW_NUL (and always in keys). */
-static const unsigned char *read_escape(struct reader *r, const unsigned char *p, size_t *used)
-{
-    const unsigned char *end = r->end;
-    if (end - p < 2)
-        return NULL;
-    char one;
-    switch (p[1]) {
-    case '"': case '\\': case '/': one = (char)p[1]; break;
-    case 'b': one = '\b'; break;
-    case 'f': one = '\f'; break;
-    case 'n': one = '\n'; break;
-    case 'r': one = '\r'; break;
-    case 't': one = '\t'; break;
-    case 'u': {
-        int cp = end - p >= 6 ? hex4(p + 2) : -1;
-        p += 6;
-        if (cp <= 0 || (cp >= 0xDC00 && cp <= 0xDFFF))
-            return NULL;
-        if (cp >= 0xD800 && cp <= 0xDBFF) { /* a high surrogate takes the low one after it */
-            int low = end - p >= 6 && p[0] == '\\' && p[1] == 'u' ? hex4(p + 2) : -1;
-            if (low < 0xDC00 || low > 0xDFFF)
-                return NULL;
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-            p += 6;
-        }
-        unsigned char u[4];
-        size_t n;
-        if (cp < 0x80)
-            u[0] = (unsigned char)cp, n = 1;
-        else if (cp < 0x800)
-            u[0] = (unsigned char)(0xC0 | cp >> 6), u[1] = (unsigned char)(0x80 | (cp & 0x3F)), n = 2;
-        else if (cp < 0x10000)
-            u[0] = (unsigned char)(0xE0 | cp >> 12), u[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F)),
-            u[2] = (unsigned char)(0x80 | (cp & 0x3F)), n = 3;
-        else
-            u[0] = (unsigned char)(0xF0 | cp >> 18), u[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F)),
-            u[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F)), u[3] = (unsigned char)(0x80 | (cp & 0x3F)), n = 4;
-        return scratch_put(r, used, u, n) ? NULL : p;
-    }
-    default:
-        return NULL;
-    }
-    return scratch_put(r, used, &one, 1) ? NULL : p + 2;
-}
-
-/*
- * The string whose opening quote is behind r->p.  0: *s points into the
- * input (no escapes); 1: into the scratch at r->top, valid until the scratch
- * is next written; -1 where json_loadb would refuse.
- */
-static int read_string(struct reader *r, const char **s, size_t *n)
-{
-    const unsigned char *p = r->p, *end = r->end, *run = p;
-    size_t used = 0;
-    int escaped = 0;
-    for (;;) {
-        p = slsrt__json_plain_end(p, end, 1);
-        if (p == end)
-            return -1;
-        if (*p == '"')
-            break;
-        if (*p == '\\') {
-            if (scratch_put(r, &used, run, (size_t)(p - run)) || !(p = read_escape(r, p, &used)))
-                return -1;
-            escaped = 1, run = p;
-            continue;
-        }
-        size_t len = *p >= 0x80 ? utf8_length(p, end) : 0; /* else a control character */
-        if (!len)
-            return -1;
-        p += len;
-    }
-    r->p = p + 1;
-    if (!escaped) {
-        *s = (const char *)run, *n = (size_t)(p - run);
-        return 0;
-    }
-    if (scratch_put(r, &used, run, (size_t)(p - run)))
-        return -1;
-    *s = r->scratch + r->top, *n = used;
-    return 1;
-}
-
-/* ---- numbers ---------------------------------------------------------- */
-
-static locale_t c_numeric;
-static void make_c_numeric(void) { c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0); }
-
-/* Text strtod must convert: in the "C" locale, whatever the process set. */
-static int slow_real(const unsigned char *s, size_t n, double *out)
-{
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, make_c_numeric);
-    char small[64], *copy = n < sizeof small ? small : malloc(n + 1);
-    if (!c_numeric || !copy)
-        return -1;
-    memcpy(copy, s, n);
-    copy[n] = '\0';
-    *out = strtod_l(copy, NULL, c_numeric);
-    if (copy != small)
-        free(copy);
-    return isinf(*out) ? -1 : 0; /* json_loadb refuses an overflow */
-}
-
-static json_t *read_number(struct reader *r)
-{
-    static const double exact10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    const unsigned char *p = r->p, *end = r->end, *start = p;
-    int negative = *p == '-';
-    p += negative;
-    if (p == end || !is_digit(*p))
-        return NULL;
-    uint64_t m = 0;
-    int digits = 0;
-    long exp10 = 0;
-    if (*p == '0') {
-        if (++p < end && is_digit(*p)) /* no leading zeros */
-            return NULL;
-    } else {
-        for (; p < end && is_digit(*p); p++, digits++)
-            m = digits < 19 ? m * 10 + (*p - '0') : m;
-    }
-    int real = 0;
-    if (p < end && *p == '.') {
-        real = 1;
-        if (++p == end || !is_digit(*p))
-            return NULL;
-        for (; p < end && is_digit(*p); p++, digits++, exp10--)
-            m = digits < 19 ? m * 10 + (*p - '0') : m;
-    }
-    if (p < end && (*p == 'e' || *p == 'E')) {
-        real = 1;
-        p++;
-        int minus = p < end && *p == '-';
-        p += p < end && (*p == '-' || *p == '+');
-        if (p == end || !is_digit(*p))
-            return NULL;
-        long e = 0;
-        for (; p < end && is_digit(*p); p++)
-            e = e < 100000 ? e * 10 + (*p - '0') : e;
-        exp10 += minus ? -e : e;
-    }
-    r->p = p;
-    if (!real) {
-        /* json_loadb refuses what does not fit a json_int_t. */
-        if (digits > 19 || m > (uint64_t)INT64_MAX + negative)
-            return NULL;
-        return json_integer(negative ? (json_int_t)(0 - m) : (json_int_t)m);
-    }
-    double d;
-    if (digits <= 19 && m <= (1ull << 53) && exp10 >= -22 && exp10 <= 22) {
-        /* Both operands exact, so one IEEE operation rounds correctly:
-         * the double strtod gives. */
-        d = exp10 < 0 ? (double)m / exact10[-exp10] : (double)m * exact10[exp10];
-        d = negative ? -d : d;
-    } else if (slow_real(start, (size_t)(p - start), &d)) {
-        return NULL;
-    }
-    return json_real(d);
-}
-
-/* ---- containers ------------------------------------------------------- */
-
-static json_t *read_object(struct reader *r)
+static json_t *read_object(slsrt__json_lexer *r)
 {
     json_t *object = json_object();
     if (!object)
         return NULL;
     r->p++;
-    skip_space(r);
+    slsrt__json_skip_space(r);
     if (r->p < r->end && *r->p == '}') {
         r->p++;
         return object;
@@ -301,7 +39,7 @@ static json_t *read_object(struct reader *r)
         r->p++;
         const char *key;
         size_t key_len;
-        int on_scratch = read_string(r, &key, &key_len);
+        int on_scratch = slsrt__json_lex_string(r, &key, &key_len);
         if (on_scratch < 0)
             goto refuse;
         /* An escaped key lives on the scratch: keep it there, below what
@@ -309,17 +47,17 @@ static json_t *read_object(struct reader *r)
         size_t saved_top = r->top;
         if (on_scratch)
             r->top += key_len;
-        skip_space(r);
+        slsrt__json_skip_space(r);
         if (r->p == r->end || *r->p != ':')
             goto refuse;
         r->p++;
-        skip_space(r);
+        slsrt__json_skip_space(r);
         json_t *value = read_value(r);
         if (on_scratch)
             key = r->scratch + saved_top, r->top = saved_top;
         if (!value || json_object_setn_new_nocheck(object, key, key_len, value))
             goto refuse;
-        skip_space(r);
+        slsrt__json_skip_space(r);
         if (r->p == r->end)
             goto refuse;
         if (*r->p == '}') {
@@ -328,20 +66,20 @@ static json_t *read_object(struct reader *r)
         }
         if (*r->p++ != ',')
             goto refuse;
-        skip_space(r);
+        slsrt__json_skip_space(r);
     }
 refuse:
     json_decref(object);
     return NULL;
 }
 
-static json_t *read_array(struct reader *r)
+static json_t *read_array(slsrt__json_lexer *r)
 {
     json_t *array = json_array();
     if (!array)
         return NULL;
     r->p++;
-    skip_space(r);
+    slsrt__json_skip_space(r);
     if (r->p < r->end && *r->p == ']') {
         r->p++;
         return array;
@@ -350,7 +88,7 @@ static json_t *read_array(struct reader *r)
         json_t *value = read_value(r);
         if (!value || json_array_append_new(array, value))
             goto refuse;
-        skip_space(r);
+        slsrt__json_skip_space(r);
         if (r->p == r->end)
             goto refuse;
         if (*r->p == ']') {
@@ -359,25 +97,17 @@ static json_t *read_array(struct reader *r)
         }
         if (*r->p++ != ',')
             goto refuse;
-        skip_space(r);
+        slsrt__json_skip_space(r);
     }
 refuse:
     json_decref(array);
     return NULL;
 }
 
-static json_t *literal(struct reader *r, const char *word, size_t n, json_t *value)
-{
-    if ((size_t)(r->end - r->p) < n || memcmp(r->p, word, n))
-        return NULL;
-    r->p += n;
-    return value;
-}
-
 /* The value at r->p (space skipped), or NULL where json_loadb would refuse. */
-static json_t *read_value(struct reader *r)
+static json_t *read_value(slsrt__json_lexer *r)
 {
-    if (r->p == r->end || ++r->depth > MAX_DEPTH)
+    if (r->p == r->end || ++r->depth > SLSRT__JSON_MAX_DEPTH)
         return NULL;
     json_t *v;
     const char *s;
@@ -387,12 +117,17 @@ static json_t *read_value(struct reader *r)
     case '[': v = read_array(r); break;
     case '"':
         r->p++;
-        v = read_string(r, &s, &n) < 0 ? NULL : json_stringn_nocheck(s, n);
+        v = slsrt__json_lex_string(r, &s, &n) < 0 ? NULL : json_stringn_nocheck(s, n);
         break;
-    case 't': v = literal(r, "true", 4, json_true()); break;
-    case 'f': v = literal(r, "false", 5, json_false()); break;
-    case 'n': v = literal(r, "null", 4, json_null()); break;
-    default: v = read_number(r); break;
+    case 't': v = slsrt__json_lex_word(r, "true", 4) ? json_true() : NULL; break;
+    case 'f': v = slsrt__json_lex_word(r, "false", 5) ? json_false() : NULL; break;
+    case 'n': v = slsrt__json_lex_word(r, "null", 4) ? json_null() : NULL; break;
+    default: {
+        json_int_t i;
+        double d;
+        int kind = slsrt__json_lex_number(r, &i, &d);
+        v = kind == 1 ? json_integer(i) : kind == 2 ? json_real(d) : NULL;
+    }
     }
     r->depth--;
     return v;
@@ -405,13 +140,13 @@ json_t *slsrt__json_read_only(const char *text, size_t len, size_t flags)
     if (!text || (flags & ~(size_t)JSON_DECODE_ANY))
         return NULL;
     char stack[256];
-    struct reader r = {.p = (const unsigned char *)text, .end = (const unsigned char *)text + len,
+    slsrt__json_lexer r = {.p = (const unsigned char *)text, .end = (const unsigned char *)text + len,
                        .scratch = stack, .cap = sizeof stack};
-    skip_space(&r);
+    slsrt__json_skip_space(&r);
     json_t *v = NULL;
     if (r.p < r.end && ((flags & JSON_DECODE_ANY) || *r.p == '{' || *r.p == '['))
         v = read_value(&r);
-    skip_space(&r);
+    slsrt__json_skip_space(&r);
     if (v && r.p != r.end) { /* only space may follow the value */
         json_decref(v);
         v = NULL;

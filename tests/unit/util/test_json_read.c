@@ -15,6 +15,7 @@
 
 #include "harness.h"
 #include "json_same.h"
+#include "util/json_index.h"
 #include "util/json_read.h"
 
 static unsigned long long rng = 0x9e3779b97f4a7c15ull;
@@ -22,6 +23,49 @@ static unsigned rnd(unsigned n)
 {
     rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
     return (unsigned)(rng >> 11) % n;
+}
+
+/*
+ * Every object in the index answers lookups as jansson does: the members
+ * that are first of their name are jansson's keys, in its order, and a
+ * lookup finds jansson's value (the last of the name).
+ */
+static void check_lookups(const slsrt__json_index *x, uint32_t i, const json_t *v)
+{
+    if (json_is_array(v)) {
+        uint32_t e = i + 1;
+        for (size_t m = 0; m < json_array_size(v); m++, e = x->tok[e].next)
+            check_lookups(x, e, json_array_get(v, m));
+        return;
+    }
+    if (!json_is_object(v)) {
+        size_t n;
+        const char *s = slsrt__json_index_string(x, i, &n);
+        ck_assert(!s == !json_is_string(v));
+        if (s)
+            ck_assert(n == json_string_length(v) && memcmp(s, json_string_value(v), n + 1) == 0);
+        ck_assert_uint_eq(slsrt__json_index_get(x, i, "k"), 0);
+        return;
+    }
+    size_t count;
+    uint32_t(*members)[2] = slsrt__json_index_members(x, i, &count);
+    ck_assert_uint_eq(count, json_object_size(v));
+    void *it = json_object_iter((json_t *)v);
+    for (size_t m = 0; m < count; m++, it = json_object_iter_next((json_t *)v, it)) {
+        size_t n;
+        const char *key = slsrt__json_index_string(x, members[m][0], &n);
+        ck_assert_ptr_nonnull(it);
+        ck_assert_uint_eq(n, json_object_iter_key_len(it));
+        ck_assert(memcmp(key, json_object_iter_key(it), n) == 0);
+        json_t *value = slsrt__json_index_value(x, members[m][1]);
+        ck_assert(json_same(value, json_object_iter_value(it)));
+        json_decref(value);
+        ck_assert_uint_eq(slsrt__json_index_get(x, i, key), members[m][1]);
+        check_lookups(x, members[m][1], json_object_iter_value(it));
+    }
+    ck_assert_ptr_null(it);
+    free(members);
+    ck_assert_uint_eq(slsrt__json_index_get(x, i, "no such member \x01"), 0);
 }
 
 /* Returns 1 when jansson accepted the text. */
@@ -37,6 +81,20 @@ static int agree_flags(const char *text, size_t len, size_t flags, const char *w
     ck_assert_msg(json_same(ours, want), "%s: different values: %.*s", what, (int)(len < 300 ? len : 300), text);
     json_t *got = slsrt__json_read(exact, len, flags, &got_err);
     ck_assert(json_same(got, want));
+    if (flags == JSON_DECODE_ANY) { /* the index takes what the reader takes, and holds the same value */
+        slsrt__json_index x;
+        int indexed = slsrt__json_index_build(&x, exact, len) == 0;
+        ck_assert_msg(indexed == !!ours, "%s: reader %s, index %s: %.*s", what, ours ? "reads" : "refuses",
+                      indexed ? "reads" : "refuses", (int)(len < 300 ? len : 300), text);
+        if (indexed) {
+            json_t *back = slsrt__json_index_value(&x, 1);
+            ck_assert_msg(json_same(back, ours), "%s: the index holds another value: %.*s", what,
+                          (int)(len < 300 ? len : 300), text);
+            json_decref(back);
+            check_lookups(&x, 1, ours);
+        }
+        slsrt__json_index_free(&x);
+    }
     if (!want) {
         ck_assert_str_eq(got_err.text, want_err.text);
         ck_assert_int_eq(got_err.line, want_err.line);

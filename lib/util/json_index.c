@@ -1,0 +1,291 @@
+/*
+ * json_index.c - a JSON document as tokens over its bytes (json_index.h).
+ *
+ * The HTTP request reads a dozen members of its event; building the whole
+ * jansson tree for that (and freeing it) was half of a routed request's
+ * cost.  The index costs one validating pass, a 16-byte token a value and
+ * one arena the size of the text for the strings.
+ */
+#include "json_index.h"
+#include "json_lex.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct builder {
+    slsrt__json_lexer lex;
+    slsrt__json_index *x;
+    size_t used; /* arena bytes */
+};
+
+static int index_value(struct builder *b);
+
+/* A new token of this kind: its index, or 0 when memory ran out. */
+static uint32_t push(struct builder *b, uint32_t kind)
+{
+    slsrt__json_index *x = b->x;
+    if (x->ntok == x->cap) {
+        if (x->cap > UINT32_MAX / 2)
+            return 0;
+        slsrt__json_token *grown = realloc(x->tok, (size_t)x->cap * 2 * sizeof *grown);
+        if (!grown)
+            return 0;
+        x->tok = grown, x->cap *= 2;
+    }
+    uint32_t t = x->ntok++;
+    x->tok[t] = (slsrt__json_token){.kind = kind, .next = t + 1};
+    return t;
+}
+
+/* The string whose opening quote is behind the lexer, into the arena. */
+static int index_string(struct builder *b)
+{
+    uint32_t t = push(b, SLSRT__JSON_STRING);
+    const char *s;
+    size_t n;
+    /* A decoded string and its NUL fit in its quoted bytes: the arena,
+     * one byte longer than the text, cannot overflow. */
+    if (!t || slsrt__json_lex_string(&b->lex, &s, &n) < 0)
+        return -1;
+    memcpy(b->x->arena + b->used, s, n);
+    b->x->arena[b->used + n] = '\0';
+    b->x->tok[t].at = (uint32_t)b->used, b->x->tok[t].n = (uint32_t)n;
+    b->used += n + 1;
+    return 0;
+}
+
+/* The members (object) or elements (array) after the opening bracket. */
+static int index_container(struct builder *b, uint32_t t, int object)
+{
+    slsrt__json_lexer *r = &b->lex;
+    char close = object ? '}' : ']';
+    r->p++;
+    slsrt__json_skip_space(r);
+    if (r->p < r->end && *r->p == close) {
+        r->p++;
+        return 0;
+    }
+    for (;;) {
+        if (object) {
+            if (r->p == r->end || *r->p != '"')
+                return -1;
+            r->p++;
+            if (index_string(b))
+                return -1;
+            slsrt__json_skip_space(r);
+            if (r->p == r->end || *r->p != ':')
+                return -1;
+            r->p++;
+            slsrt__json_skip_space(r);
+        }
+        if (index_value(b))
+            return -1;
+        b->x->tok[t].n++;
+        slsrt__json_skip_space(r);
+        if (r->p == r->end)
+            return -1;
+        if (*r->p == close) {
+            r->p++;
+            return 0;
+        }
+        if (*r->p++ != ',')
+            return -1;
+        slsrt__json_skip_space(r);
+    }
+}
+
+/* The value at the lexer (space skipped): the same depth rule and the same
+ * refusals as json_read's read_value. */
+static int index_value(struct builder *b)
+{
+    slsrt__json_lexer *r = &b->lex;
+    if (r->p == r->end || ++r->depth > SLSRT__JSON_MAX_DEPTH)
+        return -1;
+    uint32_t t;
+    int rc = -1;
+    switch (*r->p) {
+    case '{':
+    case '[':
+        t = push(b, *r->p == '{' ? SLSRT__JSON_OBJECT : SLSRT__JSON_ARRAY);
+        rc = t ? index_container(b, t, b->x->tok[t].kind == SLSRT__JSON_OBJECT) : -1;
+        if (rc == 0)
+            b->x->tok[t].next = b->x->ntok;
+        break;
+    case '"':
+        r->p++;
+        rc = index_string(b);
+        break;
+    case 't': rc = slsrt__json_lex_word(r, "true", 4) && push(b, SLSRT__JSON_TRUE) ? 0 : -1; break;
+    case 'f': rc = slsrt__json_lex_word(r, "false", 5) && push(b, SLSRT__JSON_FALSE) ? 0 : -1; break;
+    case 'n': rc = slsrt__json_lex_word(r, "null", 4) && push(b, SLSRT__JSON_NULL) ? 0 : -1; break;
+    default: {
+        uint32_t at = (uint32_t)(r->p - (const unsigned char *)b->x->text);
+        json_int_t i;
+        double d;
+        if (slsrt__json_lex_number(r, &i, &d) && (t = push(b, SLSRT__JSON_NUMBER))) {
+            b->x->tok[t].at = at;
+            b->x->tok[t].n = (uint32_t)(r->p - (const unsigned char *)b->x->text) - at;
+            rc = 0;
+        }
+    }
+    }
+    r->depth--;
+    return rc;
+}
+
+int slsrt__json_index_build(slsrt__json_index *x, const char *text, size_t len)
+{
+    memset(x, 0, sizeof *x);
+    if (!text || len >= UINT32_MAX)
+        return -1;
+    char stack[256];
+    struct builder b = {.lex = {.p = (const unsigned char *)text, .end = (const unsigned char *)text + len,
+                                .scratch = stack, .cap = sizeof stack},
+                        .x = x};
+    x->text = text, x->len = len;
+    x->cap = (uint32_t)(len / 8 + 16);
+    x->tok = malloc((size_t)x->cap * sizeof *x->tok);
+    x->arena = malloc(len + 1);
+    int rc = -1;
+    if (x->tok && x->arena) {
+        x->tok[0] = (slsrt__json_token){.kind = SLSRT__JSON_MISSING, .next = 1};
+        x->ntok = 1;
+        slsrt__json_skip_space(&b.lex);
+        rc = index_value(&b);
+        slsrt__json_skip_space(&b.lex);
+        if (rc == 0 && b.lex.p != b.lex.end) /* only space may follow the value */
+            rc = -1;
+    }
+    if (b.lex.scratch_on_heap)
+        free(b.lex.scratch);
+    if (rc)
+        slsrt__json_index_free(x);
+    return rc;
+}
+
+void slsrt__json_index_free(slsrt__json_index *x)
+{
+    free(x->tok);
+    free(x->arena);
+    memset(x, 0, sizeof *x);
+}
+
+static int key_is(const slsrt__json_index *x, uint32_t k, const char *key, size_t n)
+{
+    const char *name = x->arena + x->tok[k].at;
+    return x->tok[k].n == n && (n == 0 || (name[0] == key[0] && memcmp(name, key, n) == 0));
+}
+
+uint32_t slsrt__json_index_get(const slsrt__json_index *x, uint32_t o, const char *key)
+{
+    if (!key || x->tok[o].kind != SLSRT__JSON_OBJECT)
+        return 0;
+    size_t n = strlen(key);
+    uint32_t found = 0, k = o + 1;
+    for (uint32_t m = 0; m < x->tok[o].n; m++, k = x->tok[k + 1].next)
+        if (key_is(x, k, key, n))
+            found = k + 1;
+    return found;
+}
+
+const char *slsrt__json_index_string(const slsrt__json_index *x, uint32_t i, size_t *n)
+{
+    if (x->tok[i].kind != SLSRT__JSON_STRING)
+        return NULL;
+    if (n)
+        *n = x->tok[i].n;
+    return x->arena + x->tok[i].at;
+}
+
+static int same_name(const slsrt__json_index *x, uint32_t ka, uint32_t kb)
+{
+    return x->tok[ka].n == x->tok[kb].n && memcmp(x->arena + x->tok[ka].at, x->arena + x->tok[kb].at, x->tok[ka].n) == 0;
+}
+
+/* {key token, place}: by name, then by place (key tokens grow with it). */
+static int by_name(const void *a, const void *b, void *index)
+{
+    const slsrt__json_index *x = index;
+    uint32_t ka = ((const uint32_t *)a)[0], kb = ((const uint32_t *)b)[0];
+    uint32_t na = x->tok[ka].n, nb = x->tok[kb].n;
+    int c = memcmp(x->arena + x->tok[ka].at, x->arena + x->tok[kb].at, na < nb ? na : nb);
+    if (c == 0 && na != nb)
+        c = na < nb ? -1 : 1;
+    return c ? c : ka < kb ? -1 : ka > kb;
+}
+
+uint32_t (*slsrt__json_index_members(const slsrt__json_index *x, uint32_t o, size_t *count))[2]
+{
+    *count = 0;
+    uint32_t n = x->tok[o].kind == SLSRT__JSON_OBJECT ? x->tok[o].n : 0;
+    uint32_t(*all)[2] = n ? malloc((size_t)n * sizeof *all) : NULL;
+    if (!all)
+        return NULL;
+    uint32_t k = o + 1;
+    for (uint32_t m = 0; m < n; m++, k = x->tok[k + 1].next)
+        all[m][0] = k, all[m][1] = k + 1;
+    uint32_t(*sorted)[2] = n > 1 ? malloc((size_t)n * sizeof *sorted) : NULL;
+    if (n > 1 && !sorted) {
+        free(all);
+        return NULL;
+    }
+    if (sorted) {
+        for (uint32_t m = 0; m < n; m++)
+            sorted[m][0] = all[m][0], sorted[m][1] = m;
+        qsort_r(sorted, n, sizeof *sorted, by_name, (void *)x);
+        /* A run of one name: its first keeps its place and takes the last's
+         * value; the others are dropped (value 0). */
+        for (uint32_t i = 0, j; i < n; i = j) {
+            for (j = i + 1; j < n && same_name(x, sorted[i][0], sorted[j][0]); j++)
+                all[sorted[j][1]][1] = 0;
+            all[sorted[i][1]][1] = sorted[j - 1][0] + 1;
+        }
+        free(sorted);
+    }
+    size_t kept = 0;
+    for (uint32_t m = 0; m < n; m++)
+        if (all[m][1])
+            all[kept][0] = all[m][0], all[kept][1] = all[m][1], kept++;
+    *count = kept;
+    return all;
+}
+
+json_t *slsrt__json_index_value(const slsrt__json_index *x, uint32_t i)
+{
+    const slsrt__json_token *t = &x->tok[i];
+    switch (t->kind) {
+    case SLSRT__JSON_NULL: return json_null();
+    case SLSRT__JSON_FALSE: return json_false();
+    case SLSRT__JSON_TRUE: return json_true();
+    case SLSRT__JSON_STRING: return json_stringn_nocheck(x->arena + t->at, t->n);
+    case SLSRT__JSON_NUMBER: {
+        slsrt__json_lexer r = {.p = (const unsigned char *)x->text + t->at,
+                               .end = (const unsigned char *)x->text + t->at + t->n};
+        json_int_t v;
+        double d;
+        int kind = slsrt__json_lex_number(&r, &v, &d);
+        return kind == 1 ? json_integer(v) : kind == 2 ? json_real(d) : NULL;
+    }
+    case SLSRT__JSON_ARRAY: {
+        json_t *a = json_array();
+        for (uint32_t e = i + 1, m = 0; a && m < t->n; m++, e = x->tok[e].next)
+            if (json_array_append_new(a, slsrt__json_index_value(x, e))) {
+                json_decref(a);
+                return NULL;
+            }
+        return a;
+    }
+    case SLSRT__JSON_OBJECT: {
+        json_t *o = json_object();
+        for (uint32_t k = i + 1, m = 0; o && m < t->n; m++, k = x->tok[k + 1].next) {
+            json_t *v = slsrt__json_index_value(x, k + 1);
+            if (!v || json_object_setn_new_nocheck(o, x->arena + x->tok[k].at, x->tok[k].n, v)) {
+                json_decref(o);
+                return NULL;
+            }
+        }
+        return o;
+    }
+    default: return NULL;
+    }
+}
