@@ -15,7 +15,6 @@
 struct builder {
     slsrt__json_lexer lex;
     slsrt__json_index *x;
-    size_t used; /* arena bytes */
 };
 
 static int index_value(struct builder *b);
@@ -37,20 +36,23 @@ static uint32_t push(struct builder *b, uint32_t kind)
     return t;
 }
 
-/* The string whose opening quote is behind the lexer, into the arena. */
+/* The string whose opening quote is behind the lexer.  The arena is a copy
+ * of the text: a string is decoded where it stands in it (never longer than
+ * its quoted bytes) and its closing quote becomes its NUL, so a string
+ * without escapes costs no copy at all. */
 static int index_string(struct builder *b)
 {
     uint32_t t = push(b, SLSRT__JSON_STRING);
+    uint32_t at = (uint32_t)(b->lex.p - (const unsigned char *)b->x->text);
     const char *s;
     size_t n;
-    /* A decoded string and its NUL fit in its quoted bytes: the arena,
-     * one byte longer than the text, cannot overflow. */
-    if (!t || slsrt__json_lex_string(&b->lex, &s, &n) < 0)
+    int escaped = t ? slsrt__json_lex_string(&b->lex, &s, &n) : -1;
+    if (escaped < 0)
         return -1;
-    memcpy(b->x->arena + b->used, s, n);
-    b->x->arena[b->used + n] = '\0';
-    b->x->tok[t].at = (uint32_t)b->used, b->x->tok[t].n = (uint32_t)n;
-    b->used += n + 1;
+    if (escaped)
+        memcpy(b->x->arena + at, s, n);
+    b->x->arena[at + n] = '\0';
+    b->x->tok[t].at = at, b->x->tok[t].n = (uint32_t)n;
     return 0;
 }
 
@@ -148,6 +150,7 @@ int slsrt__json_index_build(slsrt__json_index *x, const char *text, size_t len)
     x->arena = malloc(len + 1);
     int rc = -1;
     if (x->tok && x->arena) {
+        memcpy(x->arena, text, len);
         x->tok[0] = (slsrt__json_token){.kind = SLSRT__JSON_MISSING, .next = 1};
         x->ntok = 1;
         slsrt__json_skip_space(&b.lex);

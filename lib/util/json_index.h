@@ -4,8 +4,9 @@
  *
  * One pass validates the text exactly as json_read does (so it is taken
  * only where json_loadb would take it) and records a token per value:
- * objects and arrays know where they end, strings are decoded once into
- * one arena (NUL-terminated), numbers are kept as their offset in the text.
+ * objects and arrays know where they end, strings are decoded in place in a
+ * copy of the text (NUL-terminated), numbers are kept as their offset in the
+ * text.
  * Token 0 is "missing": lookups that find nothing answer 0, and every
  * accessor takes it.  The root is token 1.
  */
@@ -31,13 +32,13 @@ typedef struct slsrt__json_token {
     uint32_t kind;
     uint32_t next; /* the token after this value and all it holds */
     uint32_t n;    /* string: its length; array: elements; object: members */
-    uint32_t at;   /* string: offset in the arena; number: offset in the text */
+    uint32_t at;   /* string: offset in the arena (= in the text); number: in the text */
 } slsrt__json_token;
 
 typedef struct slsrt__json_index {
     slsrt__json_token *tok;
     uint32_t ntok, cap;
-    char *arena;
+    char *arena;      /* the text's copy, strings decoded in it */
     const char *text; /* borrowed: must outlive the index */
     size_t len;
 } slsrt__json_index;
