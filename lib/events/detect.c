@@ -34,7 +34,9 @@ static slsrt_event_source from_record_source(const char *s)
     return SLSRT_SOURCE_UNKNOWN;
 }
 
-/* The HTTP sources, told apart by their requestContext. */
+/* The HTTP sources, told apart by their requestContext.  http/request.c
+ * tells them apart the same way from the event's token index (detect());
+ * tests/unit/http/test_request.c holds the two to the same answers. */
 static slsrt_event_source http_source(const json_t *event)
 {
     const json_t *ctx = slsrt__obj(event, "requestContext");

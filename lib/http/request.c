@@ -24,9 +24,18 @@
 
 /* The event's members, as the tree's json_object_get and json_string_value
  * would find them (0 / NULL for none). */
-static uint32_t get(const slsrt_http_request *r, uint32_t o, const char *key) { return slsrt__json_index_get(&r->idx, o, key); }
-static const char *str(const slsrt_http_request *r, uint32_t o, const char *key) { return slsrt__json_index_string(&r->idx, get(r, o, key), NULL); }
+static uint32_t get(const slsrt_http_request *r, uint32_t o, const char *key)
+{
+    return slsrt__json_index_get(&r->idx, o, key);
+}
+
+static const char *str(const slsrt_http_request *r, uint32_t o, const char *key)
+{
+    return slsrt__json_index_string(&r->idx, get(r, o, key), NULL);
+}
+
 static uint32_t kind(const slsrt_http_request *r, uint32_t t) { return slsrt__json_kind(&r->idx, t); }
+
 static uint32_t obj(const slsrt_http_request *r, uint32_t o, const char *key)
 {
     uint32_t t = get(r, o, key);
@@ -112,18 +121,20 @@ static int read_map(slsrt_http_request *r, slsrt__pairs *into, uint32_t single, 
                     int decode)
 {
     int multi_used = kind(r, multi) == SLSRT__JSON_OBJECT && r->idx.tok[multi].n;
+    uint32_t map = multi_used ? multi : single;
     size_t count;
-    uint32_t(*members)[2] = slsrt__json_index_members(&r->idx, multi_used ? multi : single, &count);
-    if (!members && kind(r, multi_used ? multi : single) == SLSRT__JSON_OBJECT && r->idx.tok[multi_used ? multi : single].n)
+    uint32_t(*members)[2] = slsrt__json_index_members(&r->idx, map, &count);
+    if (!members && kind(r, map) == SLSRT__JSON_OBJECT && r->idx.tok[map].n)
         return SLSRT_ENOMEM;
     int rc = SLSRT_OK;
     for (size_t m = 0; m < count && rc == SLSRT_OK; m++) {
         size_t klen;
         const char *key = slsrt__json_index_string(&r->idx, members[m][0], &klen);
         const char *name = names_lower ? lower(r, key) : decode ? own_decoded(r, key, klen, 1) : key;
-        uint32_t v = members[m][1];
-        /* one value (single), or an array of them (multi); others are not strings */
-        uint32_t e = multi_used ? v + 1 : v, n = multi_used ? (kind(r, v) == SLSRT__JSON_ARRAY ? r->idx.tok[v].n : 0) : 1;
+        /* A value (single), or an array of them (multi); only strings count. */
+        uint32_t v = members[m][1], e = multi_used ? v + 1 : v, n = 1;
+        if (multi_used)
+            n = kind(r, v) == SLSRT__JSON_ARRAY ? r->idx.tok[v].n : 0;
         for (uint32_t i = 0; i < n && rc == SLSRT_OK; i++, e = r->idx.tok[e].next) {
             size_t vlen;
             const char *value = slsrt__json_index_string(&r->idx, e, &vlen);
@@ -204,7 +215,8 @@ static slsrt_event_source detect(const slsrt_http_request *r)
 {
     if (kind(r, 1) != SLSRT__JSON_OBJECT || kind(r, get(r, 1, "Records")) == SLSRT__JSON_ARRAY ||
         (kind(r, get(r, 1, "records")) == SLSRT__JSON_ARRAY && str(r, 1, "deliveryStreamArn")) ||
-        str(r, get(r, 1, "awslogs"), "data") || (str(r, 1, "detail-type") && str(r, 1, "source") && get(r, 1, "detail")) ||
+        str(r, get(r, 1, "awslogs"), "data") ||
+        (str(r, 1, "detail-type") && str(r, 1, "source") && get(r, 1, "detail")) ||
         (str(r, 1, "triggerSource") && str(r, 1, "userPoolId")) ||
         (str(r, 1, "RequestType") && str(r, 1, "ResponseURL") && str(r, 1, "StackId")))
         return SLSRT_SOURCE_UNKNOWN;
@@ -240,7 +252,8 @@ static int parse(slsrt_http_request *r)
         if ((rc = read_map(r, &r->headers, get(r, 1, "headers"), 0, 1, 0)))
             return rc;
         uint32_t cookies = get(r, 1, "cookies"), c = cookies + 1;
-        for (uint32_t i = 0; kind(r, cookies) == SLSRT__JSON_ARRAY && i < r->idx.tok[cookies].n; i++, c = r->idx.tok[c].next) {
+        uint32_t ncookies = kind(r, cookies) == SLSRT__JSON_ARRAY ? r->idx.tok[cookies].n : 0;
+        for (uint32_t i = 0; i < ncookies; i++, c = r->idx.tok[c].next) {
             const char *cookie = slsrt__json_index_string(&r->idx, c, NULL);
             if (cookie && slsrt__pairs_add(&r->cookies, cookie, ""))
                 return SLSRT_ENOMEM;

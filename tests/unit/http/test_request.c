@@ -14,6 +14,7 @@
 #include <ctype.h>
 
 #include "harness.h"
+#include "text.h"
 #include "events/event_fields.h"
 #include "http/http_internal.h"
 #include "util/json_read.h"
@@ -299,19 +300,6 @@ static void agree(const char *text, size_t len, const char *what)
 
 /* ---- variants ------------------------------------------------------- */
 
-typedef struct { char *data; size_t len, cap; } text;
-
-static void put(text *t, const char *s, size_t n)
-{
-    if (t->len + n + 1 > t->cap) {
-        t->cap = (t->len + n + 1) * 2;
-        t->data = realloc(t->data, t->cap);
-    }
-    memcpy(t->data + t->len, s, n);
-    t->len += n;
-    t->data[t->len] = '\0';
-}
-static void puts_(text *t, const char *s) { put(t, s, strlen(s)); }
 
 static void put_json(text *t, const json_t *v)
 {
@@ -394,14 +382,9 @@ static size_t check_dir(const char *dir, int variants)
             continue;
         char path[2400];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        FILE *f = fopen(path, "rb");
         text t = {0};
-        char buf[4096];
-        for (size_t got; f && (got = fread(buf, 1, sizeof buf, f));)
-            put(&t, buf, got);
-        if (f)
-            fclose(f);
-        agree_with_variants(t.data ? t.data : "", t.len, path, variants);
+        ck_assert_msg(text_read_file(&t, path), "%s: cannot read it", path);
+        agree_with_variants(t.data, t.len, path, variants);
         free(t.data);
         n++;
     }

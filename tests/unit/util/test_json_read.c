@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "text.h"
 #include "json_same.h"
 #include "util/json_index.h"
 #include "util/json_read.h"
@@ -114,19 +115,6 @@ static int agree_str(const char *text) { return agree(text, strlen(text), text);
 
 /* ---- a generator of documents with every token kind ---------------- */
 
-typedef struct { char *data; size_t len, cap; } text;
-
-static void put(text *t, const char *s, size_t n)
-{
-    if (t->len + n + 1 > t->cap) {
-        t->cap = (t->len + n + 1) * 2;
-        t->data = realloc(t->data, t->cap);
-    }
-    memcpy(t->data + t->len, s, n);
-    t->len += n;
-    t->data[t->len] = '\0';
-}
-static void puts_(text *t, const char *s) { put(t, s, strlen(s)); }
 
 static void space(text *t)
 {
@@ -399,13 +387,8 @@ static size_t check_dir(const char *dir)
             continue;
         char path[2400];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        FILE *f = fopen(path, "rb");
-        ck_assert_ptr_nonnull(f);
         text t = {0};
-        char buf[4096];
-        for (size_t got; (got = fread(buf, 1, sizeof buf, f));)
-            put(&t, buf, got);
-        fclose(f);
+        ck_assert_msg(text_read_file(&t, path), "%s: cannot read it", path);
         ck_assert_msg(agree(t.data, t.len, path), "%s is not JSON", path);
         free(t.data);
         n++;
