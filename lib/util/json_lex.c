@@ -1,8 +1,8 @@
 /*
  * json_lex.c - strings and numbers as json_loadb reads them: plain runs of a
  * string found eight bytes at a time, UTF-8 checked as it goes, escapes
- * decoded onto a scratch stack, numbers converted without a locale round
- * trip where one IEEE operation is exact.
+ * decoded onto a scratch stack; the numbers strtod must convert (the
+ * others are converted inline, in json_lex.h), in the C locale.
  */
 #include "json_lex.h"
 #include "json_scan.h"
@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static inline int is_digit(unsigned c) { return c - '0' < 10; }
 
 /* ---- strings ---------------------------------------------------------- */
 
@@ -75,7 +74,7 @@ static int hex4(const unsigned char *p)
     int v = 0;
     for (int i = 0; i < 4; i++) {
         unsigned c = p[i];
-        int d = is_digit(c) ? (int)(c - '0') : (c | 0x20) - 'a' < 6 ? (int)((c | 0x20) - 'a' + 10) : -1;
+        int d = slsrt__json_is_digit(c) ? (int)(c - '0') : (c | 0x20) - 'a' < 6 ? (int)((c | 0x20) - 'a' + 10) : -1;
         if (d < 0)
             return -1;
         v = v << 4 | d;
@@ -169,8 +168,7 @@ int slsrt__json_lex_string(slsrt__json_lexer *r, const char **s, size_t *n)
 static locale_t c_numeric;
 static void make_c_numeric(void) { c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0); }
 
-/* Text strtod must convert: in the "C" locale, whatever the process set. */
-static int slow_real(const unsigned char *s, size_t n, double *out)
+int slsrt__json_slow_real(const unsigned char *s, size_t n, double *out)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, make_c_numeric);
@@ -183,62 +181,4 @@ static int slow_real(const unsigned char *s, size_t n, double *out)
     if (copy != small)
         free(copy);
     return isinf(*out) ? -1 : 0; /* json_loadb refuses an overflow */
-}
-
-int slsrt__json_lex_number(slsrt__json_lexer *r, json_int_t *i, double *d)
-{
-    static const double exact10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    const unsigned char *p = r->p, *end = r->end, *start = p;
-    int negative = *p == '-';
-    p += negative;
-    if (p == end || !is_digit(*p))
-        return 0;
-    uint64_t m = 0;
-    int digits = 0;
-    long exp10 = 0;
-    if (*p == '0') {
-        if (++p < end && is_digit(*p)) /* no leading zeros */
-            return 0;
-    } else {
-        for (; p < end && is_digit(*p); p++, digits++)
-            m = digits < 19 ? m * 10 + (*p - '0') : m;
-    }
-    int real = 0;
-    if (p < end && *p == '.') {
-        real = 1;
-        if (++p == end || !is_digit(*p))
-            return 0;
-        for (; p < end && is_digit(*p); p++, digits++, exp10--)
-            m = digits < 19 ? m * 10 + (*p - '0') : m;
-    }
-    if (p < end && (*p == 'e' || *p == 'E')) {
-        real = 1;
-        p++;
-        int minus = p < end && *p == '-';
-        p += p < end && (*p == '-' || *p == '+');
-        if (p == end || !is_digit(*p))
-            return 0;
-        long e = 0;
-        for (; p < end && is_digit(*p); p++)
-            e = e < 100000 ? e * 10 + (*p - '0') : e;
-        exp10 += minus ? -e : e;
-    }
-    r->p = p;
-    if (!real) {
-        /* json_loadb refuses what does not fit a json_int_t. */
-        if (digits > 19 || m > (uint64_t)INT64_MAX + negative)
-            return 0;
-        *i = negative ? (json_int_t)(0 - m) : (json_int_t)m;
-        return 1;
-    }
-    if (digits <= 19 && m <= (1ull << 53) && exp10 >= -22 && exp10 <= 22) {
-        /* Both operands exact, so one IEEE operation rounds correctly:
-         * the double strtod gives. */
-        *d = exp10 < 0 ? (double)m / exact10[-exp10] : (double)m * exact10[exp10];
-        *d = negative ? -*d : *d;
-    } else if (slow_real(start, (size_t)(p - start), d)) {
-        return 0;
-    }
-    return 2;
 }
