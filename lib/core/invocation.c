@@ -1,6 +1,7 @@
 /* invocation.c - one invocation's context: the /next headers and the event. */
 #include "runtime_internal.h"
 #include "hooks.h"
+#include "util/json_alloc.h"
 
 #include "log/log.h"
 #include "util/json_read.h"
@@ -99,6 +100,7 @@ void slsrt__invocation_reset(slsrt_invocation *inv)
     json_decref(inv->client_context);
     json_decref(inv->cognito_identity);
     slsrt__hooks_invocation_reset(inv);
+    slsrt__json_alloc_settle((size_t)(rt->memory_mb > 0 ? rt->memory_mb : 0) << 20);
     free(inv->pending_error_type);
     free(inv->pending_error_message);
     memset(inv, 0, sizeof *inv);

@@ -19,14 +19,21 @@
  * that set its own keeps them.  All threads together keep at most half the
  * function's memory (AWS_LAMBDA_FUNCTION_MEMORY_SIZE; 64 MB without it): a
  * thread takes it from the process's budget a GRANT at a time, and gives
- * its chunks and its grants back when it exits.  Builds with a sanitizer
+ * its chunks and its grants back when it exits.  Cached chunks serve JSON
+ * values only, where malloc could have merged them for anything: after an
+ * invocation that left a thread holding an eighth of the function's memory
+ * or more, while the process is resident over three quarters of it, they
+ * go back to malloc (slsrt__json_alloc_settle).  Builds with a sanitizer
  * leave jansson on malloc, so it sees every free.
  */
+#include <fcntl.h>
 #include <jansson.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "json_alloc.h"
 
@@ -163,12 +170,34 @@ void slsrt__json_alloc_release(void)
         drain();
 }
 
+/* Resident bytes of the process, or 0 when /proc cannot say. */
+static size_t resident(void)
+{
+    char buf[128];
+    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+    if (fd >= 0)
+        close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    unsigned long size, pages;
+    return sscanf(buf, "%lu %lu", &size, &pages) == 2 ? pages * (size_t)sysconf(_SC_PAGESIZE) : 0;
+}
+
+void slsrt__json_alloc_settle(size_t limit)
+{
+    if (tc.state == LIVE && limit && tc.bytes >= limit / 8 && resident() > limit / 4 * 3)
+        drain();
+}
+
 size_t slsrt__json_alloc_cached(void) { return tc.bytes; }
 size_t slsrt__json_alloc_budget(void) { return __atomic_load_n(&budget, __ATOMIC_RELAXED); }
 
 #else
 
 void slsrt__json_alloc_release(void) {}
+void slsrt__json_alloc_settle(size_t limit) { (void)limit; }
 size_t slsrt__json_alloc_cached(void) { return (size_t)-1; }
 size_t slsrt__json_alloc_budget(void) { return 0; }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/json_alloc.h"
 
@@ -79,6 +80,44 @@ START_TEST(every_size_both_ways)
     ck_assert_str_eq(text, "{\"k\":[1,2.5,\"text\",true,null]}");
     free(text); /* as jansson's documentation says */
     json_decref(v);
+}
+END_TEST
+
+static size_t resident_now(void)
+{
+    unsigned long size = 0, pages = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        if (fscanf(f, "%lu %lu", &size, &pages) != 2)
+            pages = 0;
+        fclose(f);
+    }
+    return pages * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* After an invocation: kept while the process has room, given back to
+ * malloc when it is near the function's memory. */
+START_TEST(settles_near_the_limit)
+{
+    if (!CACHED())
+        return;
+    slsrt__json_alloc_release();
+    json_t *a = json_array();
+    for (json_int_t i = 0; i < 400000; i++) /* 9.6 MB of 24-byte integers */
+        json_array_append_new(a, json_integer(i));
+    json_decref(a);
+    size_t held = slsrt__json_alloc_cached();
+    ck_assert_uint_gt(held, (size_t)8 << 20);
+    slsrt__json_alloc_settle(0); /* no limit known */
+    slsrt__json_alloc_settle((size_t)1 << 40); /* far below an eighth */
+    ck_assert_uint_eq(slsrt__json_alloc_cached(), held);
+    size_t roomy = held * 8; /* an eighth held, but resident well under three quarters */
+    if (resident_now() < roomy / 2) {
+        slsrt__json_alloc_settle(roomy);
+        ck_assert_uint_eq(slsrt__json_alloc_cached(), held);
+    }
+    slsrt__json_alloc_settle(resident_now()); /* resident is the whole limit */
+    ck_assert_uint_eq(slsrt__json_alloc_cached(), 0);
 }
 END_TEST
 
@@ -151,6 +190,7 @@ int main(void)
     tcase_add_test(tc, installed_unless_sanitized);
     tcase_add_test(tc, a_freed_value_makes_the_next);
     tcase_add_test(tc, every_size_both_ways);
+    tcase_add_test(tc, settles_near_the_limit);
     tcase_add_test(tc, the_budget_holds);
     tcase_add_test(tc, a_thread_gives_back_when_it_exits);
     suite_add_tcase(s, tc);
