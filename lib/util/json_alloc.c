@@ -6,10 +6,10 @@
  * ~80 k allocations, and as many frees when the invocation ends).  glibc's
  * tcache keeps 7 chunks a size; the rest go through its bins, and freeing a
  * chunk that coalesces to 64 KB consolidates every fastbin: 45 % of a JSON
- * echo was malloc and free.  Here a freed chunk of up to 256 bytes goes on
- * its thread's stack for its 16-byte class, and the next value of that class
- * takes it back: a warm invocation builds its event in memory the previous
- * one freed, a handful of instructions a chunk.
+ * echo was malloc and free.  Here a freed chunk of up to 264 bytes goes on
+ * its thread's stack for its size, and the next value of that size takes it
+ * back: a warm invocation builds its event in memory the previous one
+ * freed, a handful of instructions a chunk.
  *
  * Safe to share with code that knows nothing of it: every chunk is a glibc
  * malloc chunk (the class is derived from malloc_usable_size, never from a
