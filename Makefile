@@ -61,7 +61,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/un
 INTEG_TESTS := $(filter-out test_posts_api,$(notdir $(basename $(wildcard tests/integration/test_*.c))))
 INTEG_BINS := $(INTEG_TESTS:%=$(BUILD)/tests/integration/%)
 TEST_SUPPORT := tests/support/harness.c
-TEST_SUPPORT_HEADERS := tests/support/harness.h tests/support/json_same.h tests/support/text.h
+TEST_SUPPORT_HEADERS := tests/support/harness.h tests/support/json_same.h tests/support/text.h tests/support/json_gen.h
 PUBLIC_HEADERS := $(wildcard include/slsrt/*.h)
 
 .PHONY: check-sign check-cdk cdk-pack estate-inputs all lib layer check-arm64 function examples tools tests deps run check test-run check-asan check-tsan check-valgrind gates fuzz soak bench install clean
@@ -329,7 +329,7 @@ run: deps
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/standin $(BUILD)/bench/bare_loop $(BUILD)/bench/events_bench \
 	    $(BUILD)/bench/route_1 $(BUILD)/bench/route_100 $(BUILD)/bench/sign_bench $(BUILD)/bench/gen_json \
-	    $(BUILD)/bench/copy_floor $(BUILD)/bench/echo_fn
+	    $(BUILD)/bench/copy_floor $(BUILD)/bench/echo_fn $(BUILD)/bench/echo_doc_fn
 	@BUILD=$(BUILD) tests/bench/run
 
 $(BUILD)/bench/%: tests/bench/%.c
@@ -345,7 +345,7 @@ $(BUILD)/bench/sign_bench: tests/bench/sign_bench.c $(LIB_INTERNAL)
 	@mkdir -p $(@D)
 	$(CC) -O2 -g -Wall -Wextra -Werror -Iinclude -Ilib $(JANSSON_CFLAGS) -o $@ $< $(LIB_INTERNAL) $(JANSSON_LIBS) -lz -pthread
 
-$(BUILD)/bench/echo_fn: tests/bench/echo_fn.c $(BUILD)/lib/libslsrt.so $(PUBLIC_HEADERS)
+$(BUILD)/bench/echo_fn $(BUILD)/bench/echo_doc_fn: $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/lib/libslsrt.so $(PUBLIC_HEADERS)
 	@mkdir -p $(@D)
 	$(CC) -O2 -g -Wall -Wextra -Werror -Iinclude $(JANSSON_CFLAGS) -o $@ $< -L$(BUILD)/lib -lslsrt $(JANSSON_LIBS)
 

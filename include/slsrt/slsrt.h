@@ -9,6 +9,7 @@
 
 #include <slsrt/common.h>
 #include <slsrt/runtime.h>
+#include <slsrt/doc.h>
 #include <slsrt/stream.h>
 #include <slsrt/log.h>
 #include <slsrt/xray.h>

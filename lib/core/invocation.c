@@ -1,5 +1,6 @@
 /* invocation.c - one invocation's context: the /next headers and the event. */
 #include "runtime_internal.h"
+#include <slsrt/doc.h>
 #include "hooks.h"
 #include "util/json_alloc.h"
 
@@ -99,7 +100,8 @@ void slsrt__invocation_reset(slsrt_invocation *inv)
     json_decref(inv->event_json);
     json_decref(inv->client_context);
     json_decref(inv->cognito_identity);
-    slsrt__hooks_invocation_reset(inv);
+    slsrt__hooks_invocation_reset(inv); /* the HTTP request reads the doc: first */
+    slsrt_doc_free(inv->doc);
     slsrt__json_alloc_settle((size_t)(rt->memory_mb > 0 ? rt->memory_mb : 0) << 20);
     free(inv->pending_error_type);
     free(inv->pending_error_message);

@@ -34,6 +34,7 @@ struct slsrt_invocation {
     /* Parsed on demand, freed by slsrt__invocation_reset(). */
     json_t *event_json, *client_context, *cognito_identity;
     int event_parsed;
+    struct slsrt_doc *doc; /* the event read in place (doc.c), on demand */
     /* A failure found by the runtime (bad JSON, oversized event). */
     char *pending_error_type, *pending_error_message;
     /* The layers' state in this invocation, made on first use and freed by
@@ -44,6 +45,10 @@ struct slsrt_invocation {
     slsrt_span *open_spans;
     struct slsrt_http_request *http; /* the event as an HTTP request */
 };
+
+/* The invocation's event as a token index (slsrt_invocation_doc's), made
+ * on first use; NULL with *status set (doc.c). */
+const struct slsrt__json_index *slsrt__invocation_index(slsrt_invocation *inv, slsrt_status *status);
 
 struct slsrt_response {
     slsrt__worker *worker;

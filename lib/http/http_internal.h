@@ -23,8 +23,8 @@ struct slsrt_http_request {
     /* The event's tokens: the strings below point into their arena.  Its
      * jansson tree is given (slsrt_http_request_parse) or, for the
      * invocation's request, built only when asked for (slsrt_http_event). */
-    slsrt__json_index idx;
-    char *text; /* a given tree as text, indexed */
+    const slsrt__json_index *x; /* the invocation's, or own */
+    slsrt__json_index own;
     const json_t *event;
     slsrt_invocation *inv;
     uint32_t stage_vars, authorizer_token; /* tokens, 0 when absent */

@@ -26,15 +26,15 @@
  * would find them (0 / NULL for none). */
 static uint32_t get(const slsrt_http_request *r, uint32_t o, const char *key)
 {
-    return slsrt__json_index_get(&r->idx, o, key);
+    return slsrt__json_index_get(r->x, o, key);
 }
 
 static const char *str(const slsrt_http_request *r, uint32_t o, const char *key)
 {
-    return slsrt__json_index_string(&r->idx, get(r, o, key), NULL);
+    return slsrt__json_index_string(r->x, get(r, o, key), NULL);
 }
 
-static uint32_t kind(const slsrt_http_request *r, uint32_t t) { return slsrt__json_kind(&r->idx, t); }
+static uint32_t kind(const slsrt_http_request *r, uint32_t t) { return slsrt__json_kind(r->x, t); }
 
 static uint32_t obj(const slsrt_http_request *r, uint32_t o, const char *key)
 {
@@ -120,24 +120,24 @@ static char *lower(slsrt_http_request *r, const char *name)
 static int read_map(slsrt_http_request *r, slsrt__pairs *into, uint32_t single, uint32_t multi, int names_lower,
                     int decode)
 {
-    int multi_used = kind(r, multi) == SLSRT__JSON_OBJECT && r->idx.tok[multi].n;
+    int multi_used = kind(r, multi) == SLSRT__JSON_OBJECT && r->x->tok[multi].n;
     uint32_t map = multi_used ? multi : single;
     size_t count;
-    uint32_t(*members)[2] = slsrt__json_index_members(&r->idx, map, &count);
-    if (!members && kind(r, map) == SLSRT__JSON_OBJECT && r->idx.tok[map].n)
+    uint32_t(*members)[2] = slsrt__json_index_members(r->x, map, &count);
+    if (!members && kind(r, map) == SLSRT__JSON_OBJECT && r->x->tok[map].n)
         return SLSRT_ENOMEM;
     int rc = SLSRT_OK;
     for (size_t m = 0; m < count && rc == SLSRT_OK; m++) {
         size_t klen;
-        const char *key = slsrt__json_index_string(&r->idx, members[m][0], &klen);
+        const char *key = slsrt__json_index_string(r->x, members[m][0], &klen);
         const char *name = names_lower ? lower(r, key) : decode ? own_decoded(r, key, klen, 1) : key;
         /* A value (single), or an array of them (multi); only strings count. */
         uint32_t v = members[m][1], e = multi_used ? v + 1 : v, n = 1;
         if (multi_used)
-            n = kind(r, v) == SLSRT__JSON_ARRAY ? r->idx.tok[v].n : 0;
-        for (uint32_t i = 0; i < n && rc == SLSRT_OK; i++, e = r->idx.tok[e].next) {
+            n = kind(r, v) == SLSRT__JSON_ARRAY ? r->x->tok[v].n : 0;
+        for (uint32_t i = 0; i < n && rc == SLSRT_OK; i++, e = r->x->tok[e].next) {
             size_t vlen;
-            const char *value = slsrt__json_index_string(&r->idx, e, &vlen);
+            const char *value = slsrt__json_index_string(r->x, e, &vlen);
             if (value && slsrt__pairs_add(into, name, decode ? own_decoded(r, value, vlen, 1) : value))
                 rc = SLSRT_ENOMEM;
         }
@@ -184,7 +184,7 @@ static int read_cookie_header(slsrt_http_request *r)
 static int read_body(slsrt_http_request *r)
 {
     size_t n, len;
-    const char *body = slsrt__json_index_string(&r->idx, get(r, 1, "body"), &n);
+    const char *body = slsrt__json_index_string(r->x, get(r, 1, "body"), &n);
     r->base64 = kind(r, get(r, 1, "isBase64Encoded")) == SLSRT__JSON_TRUE;
     if (!body) {
         r->body = "";
@@ -252,9 +252,9 @@ static int parse(slsrt_http_request *r)
         if ((rc = read_map(r, &r->headers, get(r, 1, "headers"), 0, 1, 0)))
             return rc;
         uint32_t cookies = get(r, 1, "cookies"), c = cookies + 1;
-        uint32_t ncookies = kind(r, cookies) == SLSRT__JSON_ARRAY ? r->idx.tok[cookies].n : 0;
-        for (uint32_t i = 0; i < ncookies; i++, c = r->idx.tok[c].next) {
-            const char *cookie = slsrt__json_index_string(&r->idx, c, NULL);
+        uint32_t ncookies = kind(r, cookies) == SLSRT__JSON_ARRAY ? r->x->tok[cookies].n : 0;
+        for (uint32_t i = 0; i < ncookies; i++, c = r->x->tok[c].next) {
+            const char *cookie = slsrt__json_index_string(r->x, c, NULL);
             if (cookie && slsrt__pairs_add(&r->cookies, cookie, ""))
                 return SLSRT_ENOMEM;
         }
@@ -273,7 +273,7 @@ static int parse(slsrt_http_request *r)
             return rc;
         r->source_ip = str(r, get(r, ctx, "identity"), "sourceIp");
         uint32_t multi = get(r, 1, "multiValueHeaders");
-        r->alb_multi = alb && kind(r, multi) == SLSRT__JSON_OBJECT && r->idx.tok[multi].n > 0;
+        r->alb_multi = alb && kind(r, multi) == SLSRT__JSON_OBJECT && r->x->tok[multi].n > 0;
     }
     if (!r->method)
         r->method = "";
@@ -297,15 +297,18 @@ static int parse(slsrt_http_request *r)
     return read_body(r);
 }
 
-slsrt_http_request *slsrt__http_request_from_text(const char *text, size_t len, slsrt_status *status)
+/* A request over x (the invocation's index, or own when x is NULL: then
+ * built from text here). */
+static slsrt_http_request *request(const slsrt__json_index *x, const char *text, size_t len, slsrt_status *status)
 {
     slsrt_http_request *r = calloc(1, sizeof *r);
     if (!r)
         return *status = SLSRT_ENOMEM, NULL;
-    if (slsrt__json_index_build(&r->idx, text, len)) {
+    if (!x && slsrt__json_index_build(&r->own, text, len)) {
         free(r);
         return *status = SLSRT_EJSON, NULL;
     }
+    r->x = x ? x : &r->own;
     r->source = detect(r);
     *status = r->source < SLSRT_SOURCE_APIGW_V1 || r->source > SLSRT_SOURCE_WEBSOCKET ? SLSRT_EINVAL : parse(r);
     if (*status != SLSRT_OK) {
@@ -313,6 +316,11 @@ slsrt_http_request *slsrt__http_request_from_text(const char *text, size_t len, 
         return NULL;
     }
     return r;
+}
+
+slsrt_http_request *slsrt__http_request_from_text(const char *text, size_t len, slsrt_status *status)
+{
+    return request(NULL, text, len, status);
 }
 
 slsrt_http_request *slsrt_http_request_parse(const json_t *event, slsrt_status *status)
@@ -326,13 +334,10 @@ slsrt_http_request *slsrt_http_request_parse(const json_t *event, slsrt_status *
     char *text = json_dumps(event, JSON_COMPACT);
     if (!text)
         return *status = SLSRT_ENOMEM, NULL;
-    slsrt_http_request *r = slsrt__http_request_from_text(text, strlen(text), status);
-    if (!r) {
-        free(text);
-        return NULL;
-    }
-    r->text = text;
-    r->event = event;
+    slsrt_http_request *r = request(NULL, text, strlen(text), status);
+    free(text); /* the index keeps its own copy */
+    if (r)
+        r->event = event;
     return r;
 }
 
@@ -344,8 +349,7 @@ void slsrt_http_request_free(slsrt_http_request *r)
         free(r->owned[i]);
     free(r->owned);
     json_decref(r->authorizer);
-    slsrt__json_index_free(&r->idx);
-    free(r->text);
+    slsrt__json_index_free(&r->own);
     free(r->query.items);
     free(r->headers.items);
     free(r->cookies.items);
@@ -363,14 +367,8 @@ slsrt_http_request *slsrt_invocation_http(slsrt_invocation *inv, slsrt_status *s
         return *status = SLSRT_EINVAL, NULL;
     if (inv->http)
         return *status = SLSRT_OK, inv->http;
-    inv->http = slsrt__http_request_from_text(inv->event ? inv->event : "", inv->event ? inv->event_len : 0, status);
-    if (*status == SLSRT_EJSON) {
-        /* Text slsrt's reader refuses may still be JSON to jansson: its tree decides. */
-        json_t *event = slsrt_invocation_event_json(inv);
-        if (!event)
-            return *status = SLSRT_EJSON, NULL;
-        inv->http = slsrt_http_request_parse(event, status);
-    }
+    const slsrt__json_index *x = slsrt__invocation_index(inv, status); /* shared with slsrt_invocation_doc */
+    inv->http = x ? request(x, NULL, 0, status) : NULL;
     if (inv->http)
         inv->http->inv = inv;
     return inv->http;
@@ -420,7 +418,7 @@ const json_t *slsrt_http_event(const slsrt_http_request *r)
 const json_t *slsrt_http_authorizer(const slsrt_http_request *r)
 {
     if (!r->authorizer && r->authorizer_token)
-        ((slsrt_http_request *)r)->authorizer = slsrt__json_index_value(&r->idx, r->authorizer_token);
+        ((slsrt_http_request *)r)->authorizer = slsrt__json_index_value(r->x, r->authorizer_token);
     return r->authorizer;
 }
 

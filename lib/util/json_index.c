@@ -8,6 +8,9 @@
  */
 #include "json_index.h"
 #include "json_lex.h"
+#include "json_write.h"
+
+#include <slsrt/common.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,8 @@
 struct builder {
     slsrt__json_lexer lex;
     slsrt__json_index *x;
+    const char *text;
+    uint32_t up; /* the container being read */
 };
 
 static int index_value(struct builder *b);
@@ -32,7 +37,7 @@ static uint32_t push(struct builder *b, uint32_t kind)
         x->tok = grown, x->cap *= 2;
     }
     uint32_t t = x->ntok++;
-    x->tok[t] = (slsrt__json_token){.kind = kind, .next = t + 1};
+    x->tok[t] = (slsrt__json_token){.kind = kind, .next = t + 1, .up = b->up};
     return t;
 }
 
@@ -43,7 +48,7 @@ static uint32_t push(struct builder *b, uint32_t kind)
 static int index_string(struct builder *b)
 {
     uint32_t t = push(b, SLSRT__JSON_STRING);
-    uint32_t at = (uint32_t)(b->lex.p - (const unsigned char *)b->x->text);
+    uint32_t at = (uint32_t)(b->lex.p - (const unsigned char *)b->text);
     const char *s;
     size_t n;
     int escaped = t ? slsrt__json_lex_string(&b->lex, &s, &n) : -1;
@@ -109,9 +114,13 @@ static int index_value(struct builder *b)
     case '{':
     case '[':
         t = push(b, *r->p == '{' ? SLSRT__JSON_OBJECT : SLSRT__JSON_ARRAY);
-        rc = t ? index_container(b, t, b->x->tok[t].kind == SLSRT__JSON_OBJECT) : -1;
-        if (rc == 0)
+        if (t) {
+            uint32_t outer = b->up;
+            b->up = t;
+            rc = index_container(b, t, b->x->tok[t].kind == SLSRT__JSON_OBJECT);
+            b->up = outer;
             b->x->tok[t].next = b->x->ntok;
+        }
         break;
     case '"':
         r->p++;
@@ -121,12 +130,13 @@ static int index_value(struct builder *b)
     case 'f': rc = slsrt__json_lex_word(r, "false", 5) && push(b, SLSRT__JSON_FALSE) ? 0 : -1; break;
     case 'n': rc = slsrt__json_lex_word(r, "null", 4) && push(b, SLSRT__JSON_NULL) ? 0 : -1; break;
     default: {
-        uint32_t at = (uint32_t)(r->p - (const unsigned char *)b->x->text);
+        uint32_t at = (uint32_t)(r->p - (const unsigned char *)b->text);
         json_int_t i;
         double d;
-        if (slsrt__json_lex_number(r, &i, &d) && (t = push(b, SLSRT__JSON_NUMBER))) {
+        int kind = slsrt__json_lex_number(r, &i, &d);
+        if (kind && (t = push(b, kind == 1 ? SLSRT__JSON_INTEGER : SLSRT__JSON_REAL))) {
             b->x->tok[t].at = at;
-            b->x->tok[t].n = (uint32_t)(r->p - (const unsigned char *)b->x->text) - at;
+            b->x->tok[t].n = (uint32_t)(r->p - (const unsigned char *)b->text) - at;
             rc = 0;
         }
     }
@@ -143,14 +153,15 @@ int slsrt__json_index_build(slsrt__json_index *x, const char *text, size_t len)
     char stack[256];
     struct builder b = {.lex = {.p = (const unsigned char *)text, .end = (const unsigned char *)text + len,
                                 .scratch = stack, .cap = sizeof stack},
-                        .x = x};
-    x->text = text, x->len = len;
+                        .x = x, .text = text};
+    x->len = len;
     x->cap = (uint32_t)(len / 8 + 16);
     x->tok = malloc((size_t)x->cap * sizeof *x->tok);
     x->arena = malloc(len + 1);
     int rc = -1;
     if (x->tok && x->arena) {
         memcpy(x->arena, text, len);
+        x->arena[len] = '\0';
         x->tok[0] = (slsrt__json_token){.kind = SLSRT__JSON_MISSING, .next = 1};
         x->ntok = 1;
         slsrt__json_skip_space(&b.lex);
@@ -261,12 +272,11 @@ json_t *slsrt__json_index_value(const slsrt__json_index *x, uint32_t i)
     case SLSRT__JSON_FALSE: return json_false();
     case SLSRT__JSON_TRUE: return json_true();
     case SLSRT__JSON_STRING: return json_stringn_nocheck(x->arena + t->at, t->n);
-    case SLSRT__JSON_NUMBER: {
-        slsrt__json_lexer r = {.p = (const unsigned char *)x->text + t->at,
-                               .end = (const unsigned char *)x->text + t->at + t->n};
+    case SLSRT__JSON_INTEGER:
+    case SLSRT__JSON_REAL: {
         json_int_t v;
         double d;
-        int kind = slsrt__json_lex_number(&r, &v, &d);
+        int kind = slsrt__json_index_number(x, i, &v, &d);
         return kind == 1 ? json_integer(v) : kind == 2 ? json_real(d) : NULL;
     }
     case SLSRT__JSON_ARRAY: {
@@ -290,5 +300,114 @@ json_t *slsrt__json_index_value(const slsrt__json_index *x, uint32_t i)
         return o;
     }
     default: return NULL;
+    }
+}
+
+int slsrt__json_index_number(const slsrt__json_index *x, uint32_t i, json_int_t *iv, double *d)
+{
+    const slsrt__json_token *t = &x->tok[i];
+    if (t->kind != SLSRT__JSON_INTEGER && t->kind != SLSRT__JSON_REAL)
+        return 0;
+    slsrt__json_lexer r = {.p = (const unsigned char *)x->arena + t->at,
+                           .end = (const unsigned char *)x->arena + t->at + t->n};
+    return slsrt__json_lex_number(&r, iv, d);
+}
+
+/* The next reference token of pointer p (after its '/') into buf, decoded
+ * (~0 is '~', ~1 is '/'); its length, or -1 for a bad escape. */
+static long pointer_token(const char *p, size_t n, char *buf)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != '~') {
+            buf[k++] = p[i];
+        } else if (i + 1 < n && (p[i + 1] == '0' || p[i + 1] == '1')) {
+            buf[k++] = p[++i] == '0' ? '~' : '/';
+        } else {
+            return -1;
+        }
+    }
+    buf[k] = '\0';
+    return (long)k;
+}
+
+uint32_t slsrt__json_index_pointer(const slsrt__json_index *x, uint32_t i, const char *p)
+{
+    if (!p || (*p && *p != '/'))
+        return 0;
+    char small[128], *buf = small;
+    size_t cap = sizeof small;
+    while (i && *p == '/') {
+        p++;
+        size_t n = strcspn(p, "/");
+        if (n + 1 > cap) {
+            if (buf != small)
+                free(buf);
+            buf = malloc(cap = n + 1);
+            if (!buf)
+                return 0;
+        }
+        long k = pointer_token(p, n, buf);
+        p += n;
+        if (k < 0) {
+            i = 0;
+        } else if (x->tok[i].kind == SLSRT__JSON_OBJECT) {
+            /* a name with a NUL in it names nothing: no key holds one */
+            i = strlen(buf) == (size_t)k ? slsrt__json_index_get(x, i, buf) : 0;
+        } else if (x->tok[i].kind == SLSRT__JSON_ARRAY) {
+            /* an index: "0", or digits without a leading zero */
+            uint32_t at = 0, e = i + 1;
+            int ok = k > 0 && (buf[0] != '0' || k == 1);
+            for (long d = 0; ok && d < k; d++) {
+                ok = buf[d] >= '0' && buf[d] <= '9' && at <= (UINT32_MAX - 9) / 10;
+                at = at * 10 + (uint32_t)(buf[d] - '0');
+            }
+            if (!ok || at >= x->tok[i].n) {
+                i = 0;
+            } else {
+                while (at--)
+                    e = x->tok[e].next;
+                i = e;
+            }
+        } else {
+            i = 0;
+        }
+    }
+    if (buf != small)
+        free(buf);
+    return i;
+}
+
+int slsrt__json_index_write(slsrt__buf *b, const slsrt__json_index *x, uint32_t i)
+{
+    const slsrt__json_token *t = &x->tok[i];
+    int rc = SLSRT_OK;
+    switch (t->kind) {
+    case SLSRT__JSON_NULL: return slsrt__buf_append(b, "null", 4);
+    case SLSRT__JSON_FALSE: return slsrt__buf_append(b, "false", 5);
+    case SLSRT__JSON_TRUE: return slsrt__buf_append(b, "true", 4);
+    case SLSRT__JSON_INTEGER:
+    case SLSRT__JSON_REAL: return slsrt__buf_append(b, x->arena + t->at, t->n);
+    case SLSRT__JSON_STRING: return slsrt__json_write_string(b, x->arena + t->at, t->n);
+    case SLSRT__JSON_ARRAY:
+        rc = slsrt__buf_append(b, "[", 1);
+        for (uint32_t e = i + 1, m = 0; rc == SLSRT_OK && m < t->n; m++, e = x->tok[e].next) {
+            if (m)
+                rc = slsrt__buf_append(b, ",", 1);
+            if (!rc)
+                rc = slsrt__json_index_write(b, x, e);
+        }
+        return rc ? rc : slsrt__buf_append(b, "]", 1);
+    case SLSRT__JSON_OBJECT:
+        rc = slsrt__buf_append(b, "{", 1);
+        for (uint32_t k = i + 1, m = 0; rc == SLSRT_OK && m < t->n; m++, k = x->tok[k + 1].next) {
+            if (m)
+                rc = slsrt__buf_append(b, ",", 1);
+            if (!rc && !(rc = slsrt__json_write_string(b, x->arena + x->tok[k].at, x->tok[k].n)) &&
+                !(rc = slsrt__buf_append(b, ":", 1)))
+                rc = slsrt__json_index_write(b, x, k + 1);
+        }
+        return rc ? rc : slsrt__buf_append(b, "}", 1);
+    default: return SLSRT_EINVAL;
     }
 }

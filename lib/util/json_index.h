@@ -4,9 +4,9 @@
  *
  * One pass validates the text exactly as json_read does (so it is taken
  * only where json_loadb would take it) and records a token per value:
- * objects and arrays know where they end, strings are decoded in place in a
- * copy of the text (NUL-terminated), numbers are kept as their offset in the
- * text.
+ * objects and arrays know where they end, every value knows what holds it,
+ * strings are decoded in place in a copy of the text (NUL-terminated),
+ * numbers stay as written there.
  * Token 0 is "missing": lookups that find nothing answer 0, and every
  * accessor takes it.  The root is token 1.
  */
@@ -17,12 +17,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+
+/* The same numbers as slsrt_doc_type (slsrt/doc.h). */
 enum {
     SLSRT__JSON_MISSING,
     SLSRT__JSON_NULL,
     SLSRT__JSON_FALSE,
     SLSRT__JSON_TRUE,
-    SLSRT__JSON_NUMBER,
+    SLSRT__JSON_INTEGER,
+    SLSRT__JSON_REAL,
     SLSRT__JSON_STRING,
     SLSRT__JSON_ARRAY,
     SLSRT__JSON_OBJECT,
@@ -31,21 +35,21 @@ enum {
 typedef struct slsrt__json_token {
     uint32_t kind;
     uint32_t next; /* the token after this value and all it holds */
-    uint32_t n;    /* string: its length; array: elements; object: members */
-    uint32_t at;   /* string: offset in the arena (= in the text); number: in the text */
+    uint32_t n;    /* string, number: its length; array: elements; object: members */
+    uint32_t at;   /* string, number: its offset in the arena (= in the text) */
+    uint32_t up;   /* the array or object holding it; 0 for the top */
 } slsrt__json_token;
 
 typedef struct slsrt__json_index {
     slsrt__json_token *tok;
     uint32_t ntok, cap;
-    char *arena;      /* the text's copy, strings decoded in it */
-    const char *text; /* borrowed: must outlive the index */
+    char *arena; /* the text's copy, strings decoded in it, numbers as written */
     size_t len;
 } slsrt__json_index;
 
-/* Index text (any value at the top, as JSON_DECODE_ANY).  0, or -1 where
- * json_read would refuse the text (or memory ran out); *x is then empty
- * but may be freed all the same. */
+/* Index text (any value at the top, as JSON_DECODE_ANY); the index keeps
+ * its own copy.  0, or -1 where json_read would refuse the text (or memory
+ * ran out); *x is then empty but may be freed all the same. */
 int slsrt__json_index_build(slsrt__json_index *x, const char *text, size_t len);
 void slsrt__json_index_free(slsrt__json_index *x);
 
@@ -68,5 +72,15 @@ uint32_t (*slsrt__json_index_members(const slsrt__json_index *x, uint32_t o, siz
 /* The jansson value json_read builds for token i (a new reference), or NULL
  * for token 0 or when memory ran out. */
 json_t *slsrt__json_index_value(const slsrt__json_index *x, uint32_t i);
+
+/* A number token's value: 1 an integer (*i), 2 a real (*d), 0 not a number. */
+int slsrt__json_index_number(const slsrt__json_index *x, uint32_t i, json_int_t *iv, double *d);
+
+/* Where JSON Pointer p leads from token i (RFC 6901), or 0. */
+uint32_t slsrt__json_index_pointer(const slsrt__json_index *x, uint32_t i, const char *p);
+
+/* Append token i's compact text to b: strings escaped as json_write does,
+ * numbers as written, members in order.  SLSRT_OK or SLSRT_ENOMEM. */
+int slsrt__json_index_write(slsrt__buf *b, const slsrt__json_index *x, uint32_t i);
 
 #endif

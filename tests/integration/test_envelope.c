@@ -2,7 +2,8 @@
  * test_envelope.c - the production envelope through slsrt-local, the way a
  * user runs a function: events from 0 B to 6 MiB - 1 KiB, small and large
  * alternating in one sandbox, each answer checked byte for byte (one at a
- * time and four at once); and `serve` under the traffic a local endpoint
+ * time and four at once; through the Jansson tree, the HTTP request and
+ * the event read in place); and `serve` under the traffic a local endpoint
  * meets: a bootstrap that dies while idle, idle and half-sent connections
  * beyond select()'s 1024 descriptors, 200 clients at once.
  */
@@ -25,6 +26,7 @@
 
 #define HELLO build_path("examples/hello/bootstrap")
 #define HTTP_ECHO build_path("examples/http-echo/bootstrap")
+#define DOC_ECHO build_path("tests/functions/doc_echo/bootstrap")
 #define INVOKE_PATH "/2015-03-31/functions/function/invocations"
 
 static const size_t sizes[] = {0, 1, 31 * 1024, 32 * 1024 - 1, 32 * 1024, 32 * 1024 + 1, 64 * 1024, 1024 * 1024,
@@ -140,6 +142,19 @@ static void check_http(const char *got, const char *event, size_t n)
     json_decref(r);
 }
 
+/* The event read in place and written back: the same bytes (the events
+ * are compact), or the runtime's error for no JSON at all. */
+static void check_doc(const char *got, const char *event, size_t n)
+{
+    if (n == 0) {
+        json_t *err = json_loads(got, 0, NULL);
+        ck_assert_str_eq(json_string_value(json_object_get(err, "errorType")), "Runtime.InvalidEventJSON");
+        json_decref(err);
+        return;
+    }
+    ck_assert_msg(strlen(got) == n && memcmp(got, event, n) == 0, "%zu bytes: the echo differs: %.200s", n, got);
+}
+
 /* Every size, each after a small event, in one run of slsrt-local. */
 static void sweep(const char *bootstrap, char *(*make)(size_t), void (*check)(const char *, const char *, size_t),
                   const char *concurrency)
@@ -183,6 +198,10 @@ END_TEST
 START_TEST(http_echo_across_the_envelope) { sweep(HTTP_ECHO, http_event, check_http, "1"); }
 END_TEST
 START_TEST(http_echo_across_the_envelope_four_at_once) { sweep(HTTP_ECHO, http_event, check_http, "4"); }
+END_TEST
+START_TEST(doc_echo_across_the_envelope) { sweep(DOC_ECHO, hello_event, check_doc, "1"); }
+END_TEST
+START_TEST(doc_echo_across_the_envelope_four_at_once) { sweep(DOC_ECHO, hello_event, check_doc, "4"); }
 END_TEST
 
 /* The pid of pid's child, from /proc (0 when none). */
@@ -327,6 +346,8 @@ int main(void)
     tcase_add_test(tc, hello_across_the_envelope_four_at_once);
     tcase_add_test(tc, http_echo_across_the_envelope);
     tcase_add_test(tc, http_echo_across_the_envelope_four_at_once);
+    tcase_add_test(tc, doc_echo_across_the_envelope);
+    tcase_add_test(tc, doc_echo_across_the_envelope_four_at_once);
     tcase_add_test(tc, a_bootstrap_that_dies_idle_is_started_again);
     tcase_add_test(tc, serve_holds_idle_connections_and_many_clients);
     suite_add_tcase(s, tc);
