@@ -352,8 +352,7 @@ uint32_t slsrt__json_index_pointer(const slsrt__json_index *x, uint32_t i, const
         if (k < 0) {
             i = 0;
         } else if (x->tok[i].kind == SLSRT__JSON_OBJECT) {
-            /* a name with a NUL in it names nothing: no key holds one */
-            i = strlen(buf) == (size_t)k ? slsrt__json_index_get(x, i, buf) : 0;
+            i = slsrt__json_index_get(x, i, buf);
         } else if (x->tok[i].kind == SLSRT__JSON_ARRAY) {
             /* an index: "0", or digits without a leading zero */
             uint32_t at = 0, e = i + 1;

@@ -3,6 +3,7 @@
 #ifndef SLSRT_TEST_TEXT_H
 #define SLSRT_TEST_TEXT_H
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,30 @@ static inline int text_read_file(text *t, const char *path)
     if (!t->data)
         put(t, "", 0);
     return 1;
+}
+
+/* fn(text, len, path, arg) on every *.json file of dir (none when dir is
+ * not there); how many.  Returns early with what it has when a file cannot
+ * be read: the caller's count says so. */
+static inline size_t text_each_json(const char *dir, void (*fn)(const char *, size_t, const char *, void *), void *arg)
+{
+    DIR *d = opendir(dir);
+    size_t n = 0;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (!strstr(e->d_name, ".json"))
+            continue;
+        char path[2400];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        text t = {0};
+        if (!text_read_file(&t, path))
+            break;
+        fn(t.data, t.len, path, arg);
+        free(t.data);
+        n++;
+    }
+    if (d)
+        closedir(d);
+    return n;
 }
 
 #endif

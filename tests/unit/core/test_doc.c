@@ -7,7 +7,6 @@
  * 20,000 mutations and every sample event.
  */
 #include <check.h>
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,25 +240,13 @@ START_TEST(nothing_given)
 }
 END_TEST
 
-static size_t check_dir(const char *dir)
+static void agree_file(const char *text, size_t len, const char *path, void *unused)
 {
-    DIR *d = opendir(dir);
-    size_t n = 0;
-    for (struct dirent *e; d && (e = readdir(d));) {
-        if (!strstr(e->d_name, ".json"))
-            continue;
-        char path[2400];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        text t = {0};
-        ck_assert_msg(text_read_file(&t, path), "%s: cannot read it", path);
-        agree(t.data, t.len, path);
-        free(t.data);
-        n++;
-    }
-    if (d)
-        closedir(d);
-    return n;
+    (void)unused;
+    agree(text, len, path);
 }
+
+static size_t check_dir(const char *dir) { return text_each_json(dir, agree_file, NULL); }
 
 START_TEST(sample_events)
 {

@@ -373,25 +373,12 @@ static void agree_with_variants(const char *data, size_t len, const char *what, 
     json_decref(tree);
 }
 
-static size_t check_dir(const char *dir, int variants)
+static void agree_file(const char *text, size_t len, const char *path, void *variants)
 {
-    DIR *d = opendir(dir);
-    size_t n = 0;
-    for (struct dirent *e; d && (e = readdir(d));) {
-        if (!strstr(e->d_name, ".json"))
-            continue;
-        char path[2400];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        text t = {0};
-        ck_assert_msg(text_read_file(&t, path), "%s: cannot read it", path);
-        agree_with_variants(t.data, t.len, path, variants);
-        free(t.data);
-        n++;
-    }
-    if (d)
-        closedir(d);
-    return n;
+    agree_with_variants(text, len, path, *(int *)variants);
 }
+
+static size_t check_dir(const char *dir, int variants) { return text_each_json(dir, agree_file, &variants); }
 
 /* ---- the cases ------------------------------------------------------ */
 

@@ -6,7 +6,6 @@
  * the end shows under AddressSanitizer or valgrind.
  */
 #include <check.h>
-#include <dirent.h>
 #include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -287,26 +286,13 @@ START_TEST(pieces_and_mutations)
 }
 END_TEST
 
-static size_t check_dir(const char *dir)
+static void agree_file(const char *text, size_t len, const char *path, void *unused)
 {
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
-    size_t n = 0;
-    for (struct dirent *e; (e = readdir(d));) {
-        if (!strstr(e->d_name, ".json"))
-            continue;
-        char path[2400];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        text t = {0};
-        ck_assert_msg(text_read_file(&t, path), "%s: cannot read it", path);
-        ck_assert_msg(agree(t.data, t.len, path), "%s is not JSON", path);
-        free(t.data);
-        n++;
-    }
-    closedir(d);
-    return n;
+    (void)unused;
+    ck_assert_msg(agree(text, len, path), "%s is not JSON", path);
 }
+
+static size_t check_dir(const char *dir) { return text_each_json(dir, agree_file, NULL); }
 
 START_TEST(sample_events)
 {
