@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 #include <slsrt/common.h>
+#include <slsrt/doc.h>
 #include <slsrt/runtime.h>
 
 #ifdef __cplusplus
@@ -45,6 +46,9 @@ typedef enum slsrt_event_source {
 
 /* Which source sent this event, from its shape; SLSRT_SOURCE_UNKNOWN otherwise. */
 SLSRT_API slsrt_event_source slsrt_event_detect(const json_t *event);
+/* The same, for an event read in place (slsrt/doc.h: no Jansson tree), by
+ * the same rules: slsrt_doc_event_source(slsrt_invocation_doc(inv, NULL)). */
+SLSRT_API slsrt_event_source slsrt_doc_event_source(const slsrt_doc *doc);
 /* "sqs", "sns", "eventbridge", "schedule", "dynamodb", "s3", "kinesis",
  * "cloudwatch-logs", "cognito", "apigw-v1", "apigw-v2", "alb",
  * "function-url", "websocket", "firehose", "ses", "cloudformation" or

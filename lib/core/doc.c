@@ -70,11 +70,7 @@ const slsrt_doc *slsrt_invocation_doc(slsrt_invocation *inv, slsrt_status *statu
     return inv->doc;
 }
 
-const slsrt__json_index *slsrt__invocation_index(slsrt_invocation *inv, slsrt_status *status)
-{
-    const slsrt_doc *doc = slsrt_invocation_doc(inv, status);
-    return doc ? &doc->x : NULL;
-}
+const slsrt__json_index *slsrt__doc_index(const slsrt_doc *doc) { return &doc->x; }
 
 /* node names a value of doc. */
 static int valid(const slsrt_doc *doc, slsrt_doc_node node) { return doc && node && node < doc->x.ntok; }

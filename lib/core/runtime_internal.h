@@ -46,9 +46,8 @@ struct slsrt_invocation {
     struct slsrt_http_request *http; /* the event as an HTTP request */
 };
 
-/* The invocation's event as a token index (slsrt_invocation_doc's), made
- * on first use; NULL with *status set (doc.c). */
-const struct slsrt__json_index *slsrt__invocation_index(slsrt_invocation *inv, slsrt_status *status);
+/* A document's token index, for readers inside slsrt (doc.c). */
+const struct slsrt__json_index *slsrt__doc_index(const struct slsrt_doc *doc);
 
 struct slsrt_response {
     slsrt__worker *worker;

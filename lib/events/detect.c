@@ -1,6 +1,7 @@
 /* detect.c - which source sent an event, its records, and their checks. */
 #include <slsrt/events.h>
 
+#include <stdint.h>
 #include <string.h>
 
 #include "event_fields.h"
@@ -34,50 +35,134 @@ static slsrt_event_source from_record_source(const char *s)
     return SLSRT_SOURCE_UNKNOWN;
 }
 
-/* The HTTP sources, told apart by their requestContext.  http/request.c
- * tells them apart the same way from the event's token index (detect());
- * tests/unit/http/test_request.c holds the two to the same answers. */
-static slsrt_event_source http_source(const json_t *event)
+/*
+ * The rules read an event through a probe, so that one set of them serves
+ * the Jansson tree (slsrt_event_detect) and the event read in place
+ * (slsrt_doc_event_source, and so the HTTP request).  A value is a json_t
+ * pointer or a document node; 0 is none.
+ */
+typedef struct probe {
+    uintptr_t (*get)(const struct probe *p, uintptr_t v, const char *key); /* member, or 0 */
+    slsrt_doc_type (*type)(const struct probe *p, uintptr_t v);
+    const char *(*str)(const struct probe *p, uintptr_t v); /* a string's text, or NULL */
+    uintptr_t (*first)(const struct probe *p, uintptr_t array); /* element 0, or 0 */
+    const slsrt_doc *doc;
+} probe;
+
+static const char *str_of(const probe *p, uintptr_t v, const char *key) { return p->str(p, p->get(p, v, key)); }
+
+static uintptr_t obj_of(const probe *p, uintptr_t v, const char *key)
 {
-    const json_t *ctx = slsrt__obj(event, "requestContext");
-    if (!ctx || json_object_get(event, "methodArn") || json_object_get(event, "routeArn"))
+    uintptr_t m = p->get(p, v, key);
+    return p->type(p, m) == SLSRT_DOC_OBJECT ? m : 0;
+}
+
+static int array_at(const probe *p, uintptr_t v, const char *key)
+{
+    return p->type(p, p->get(p, v, key)) == SLSRT_DOC_ARRAY;
+}
+
+/* The HTTP sources, told apart by their requestContext. */
+static slsrt_event_source http_source(const probe *p, uintptr_t event)
+{
+    uintptr_t ctx = obj_of(p, event, "requestContext");
+    if (!ctx || p->get(p, event, "methodArn") || p->get(p, event, "routeArn"))
         return SLSRT_SOURCE_UNKNOWN; /* authorizer requests are not requests to serve */
-    if (json_object_get(ctx, "elb"))
+    if (p->get(p, ctx, "elb"))
         return SLSRT_SOURCE_ALB;
-    if (slsrt__str(ctx, "connectionId") && slsrt__str(ctx, "eventType"))
+    if (str_of(p, ctx, "connectionId") && str_of(p, ctx, "eventType"))
         return SLSRT_SOURCE_WEBSOCKET;
-    const char *version = slsrt__str(event, "version");
-    if (version && strcmp(version, "2.0") == 0 && slsrt__obj(ctx, "http")) {
-        const char *domain = slsrt__str(ctx, "domainName");
+    const char *version = str_of(p, event, "version");
+    if (version && strcmp(version, "2.0") == 0 && obj_of(p, ctx, "http")) {
+        const char *domain = str_of(p, ctx, "domainName");
         return domain && strstr(domain, ".lambda-url.") ? SLSRT_SOURCE_FUNCTION_URL : SLSRT_SOURCE_APIGW_V2;
     }
-    if (slsrt__str(event, "httpMethod"))
+    if (str_of(p, event, "httpMethod"))
         return SLSRT_SOURCE_APIGW_V1;
     return SLSRT_SOURCE_UNKNOWN;
 }
 
+static slsrt_event_source detect(const probe *p, uintptr_t event)
+{
+    if (p->type(p, event) != SLSRT_DOC_OBJECT)
+        return SLSRT_SOURCE_UNKNOWN;
+    if (array_at(p, event, "Records")) {
+        uintptr_t first = p->first(p, p->get(p, event, "Records"));
+        const char *s = str_of(p, first, "eventSource");
+        return from_record_source(s ? s : str_of(p, first, "EventSource"));
+    }
+    if (array_at(p, event, "records") && str_of(p, event, "deliveryStreamArn"))
+        return SLSRT_SOURCE_KINESIS_FIREHOSE;
+    if (str_of(p, p->get(p, event, "awslogs"), "data"))
+        return SLSRT_SOURCE_CLOUDWATCH_LOGS;
+    const char *detail_type = str_of(p, event, "detail-type");
+    if (detail_type && str_of(p, event, "source") && p->get(p, event, "detail"))
+        return strcmp(detail_type, "Scheduled Event") == 0 ? SLSRT_SOURCE_SCHEDULE : SLSRT_SOURCE_EVENTBRIDGE;
+    if (str_of(p, event, "triggerSource") && str_of(p, event, "userPoolId"))
+        return SLSRT_SOURCE_COGNITO;
+    if (str_of(p, event, "RequestType") && str_of(p, event, "ResponseURL") && str_of(p, event, "StackId"))
+        return SLSRT_SOURCE_CLOUDFORMATION;
+    return http_source(p, event);
+}
+
+/* ---- the tree ---- */
+
+static uintptr_t tree_get(const probe *p, uintptr_t v, const char *key)
+{
+    (void)p;
+    return (uintptr_t)json_object_get((const json_t *)v, key);
+}
+
+static slsrt_doc_type tree_type(const probe *p, uintptr_t v)
+{
+    (void)p;
+    if (!v)
+        return SLSRT_DOC_NONE;
+    switch (json_typeof((const json_t *)v)) {
+    case JSON_OBJECT: return SLSRT_DOC_OBJECT;
+    case JSON_ARRAY: return SLSRT_DOC_ARRAY;
+    case JSON_STRING: return SLSRT_DOC_STRING;
+    case JSON_INTEGER: return SLSRT_DOC_INTEGER;
+    case JSON_REAL: return SLSRT_DOC_REAL;
+    case JSON_TRUE: return SLSRT_DOC_TRUE;
+    case JSON_FALSE: return SLSRT_DOC_FALSE;
+    default: return SLSRT_DOC_NULL;
+    }
+}
+
+static const char *tree_str(const probe *p, uintptr_t v)
+{
+    (void)p;
+    return json_string_value((const json_t *)v);
+}
+
+static uintptr_t tree_first(const probe *p, uintptr_t a)
+{
+    (void)p;
+    return (uintptr_t)json_array_get((const json_t *)a, 0);
+}
+
 slsrt_event_source slsrt_event_detect(const json_t *event)
 {
-    if (!json_is_object(event))
-        return SLSRT_SOURCE_UNKNOWN;
-    const json_t *records = json_object_get(event, "Records");
-    if (json_is_array(records)) {
-        const json_t *first = json_array_get(records, 0);
-        const char *s = slsrt__str(first, "eventSource");
-        return from_record_source(s ? s : slsrt__str(first, "EventSource"));
-    }
-    if (json_is_array(json_object_get(event, "records")) && slsrt__str(event, "deliveryStreamArn"))
-        return SLSRT_SOURCE_KINESIS_FIREHOSE;
-    if (slsrt__str2(event, "awslogs", "data"))
-        return SLSRT_SOURCE_CLOUDWATCH_LOGS;
-    const char *detail_type = slsrt__str(event, "detail-type");
-    if (detail_type && slsrt__str(event, "source") && json_object_get(event, "detail"))
-        return strcmp(detail_type, "Scheduled Event") == 0 ? SLSRT_SOURCE_SCHEDULE : SLSRT_SOURCE_EVENTBRIDGE;
-    if (slsrt__str(event, "triggerSource") && slsrt__str(event, "userPoolId"))
-        return SLSRT_SOURCE_COGNITO;
-    if (slsrt__str(event, "RequestType") && slsrt__str(event, "ResponseURL") && slsrt__str(event, "StackId"))
-        return SLSRT_SOURCE_CLOUDFORMATION;
-    return http_source(event);
+    static const probe tree = {tree_get, tree_type, tree_str, tree_first, NULL};
+    return detect(&tree, (uintptr_t)event);
+}
+
+/* ---- the document ---- */
+
+static uintptr_t doc_get(const probe *p, uintptr_t v, const char *key)
+{
+    return slsrt_doc_get(p->doc, (slsrt_doc_node)v, key);
+}
+
+static slsrt_doc_type doc_type(const probe *p, uintptr_t v) { return slsrt_doc_type_of(p->doc, (slsrt_doc_node)v); }
+static const char *doc_str(const probe *p, uintptr_t v) { return slsrt_doc_string(p->doc, (slsrt_doc_node)v, NULL); }
+static uintptr_t doc_first(const probe *p, uintptr_t a) { return slsrt_doc_first(p->doc, (slsrt_doc_node)a); }
+
+slsrt_event_source slsrt_doc_event_source(const slsrt_doc *doc)
+{
+    probe in_place = {doc_get, doc_type, doc_str, doc_first, doc};
+    return detect(&in_place, slsrt_doc_root(doc));
 }
 
 static const json_t *record_array(const json_t *event)

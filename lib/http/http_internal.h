@@ -2,6 +2,7 @@
 #ifndef SLSRT_HTTP_INTERNAL_H
 #define SLSRT_HTTP_INTERNAL_H
 
+#include <slsrt/doc.h>
 #include <slsrt/http.h>
 
 #include "util/buf.h"
@@ -23,8 +24,9 @@ struct slsrt_http_request {
     /* The event's tokens: the strings below point into their arena.  Its
      * jansson tree is given (slsrt_http_request_parse) or, for the
      * invocation's request, built only when asked for (slsrt_http_event). */
-    const slsrt__json_index *x; /* the invocation's, or own */
-    slsrt__json_index own;
+    const slsrt_doc *doc; /* the invocation's, or own */
+    slsrt_doc *own;
+    const slsrt__json_index *x; /* doc's */
     const json_t *event;
     slsrt_invocation *inv;
     uint32_t stage_vars, authorizer_token; /* tokens, 0 when absent */

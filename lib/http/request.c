@@ -209,32 +209,6 @@ static int read_body(slsrt_http_request *r)
     return SLSRT_OK;
 }
 
-/* The HTTP sources, told apart as slsrt_event_detect tells them, after
- * the shapes it tries first (which are not requests). */
-static slsrt_event_source detect(const slsrt_http_request *r)
-{
-    if (kind(r, 1) != SLSRT__JSON_OBJECT || kind(r, get(r, 1, "Records")) == SLSRT__JSON_ARRAY ||
-        (kind(r, get(r, 1, "records")) == SLSRT__JSON_ARRAY && str(r, 1, "deliveryStreamArn")) ||
-        str(r, get(r, 1, "awslogs"), "data") ||
-        (str(r, 1, "detail-type") && str(r, 1, "source") && get(r, 1, "detail")) ||
-        (str(r, 1, "triggerSource") && str(r, 1, "userPoolId")) ||
-        (str(r, 1, "RequestType") && str(r, 1, "ResponseURL") && str(r, 1, "StackId")))
-        return SLSRT_SOURCE_UNKNOWN;
-    uint32_t ctx = obj(r, 1, "requestContext");
-    if (!ctx || get(r, 1, "methodArn") || get(r, 1, "routeArn"))
-        return SLSRT_SOURCE_UNKNOWN; /* authorizer requests are not requests to serve */
-    if (get(r, ctx, "elb"))
-        return SLSRT_SOURCE_ALB;
-    if (str(r, ctx, "connectionId") && str(r, ctx, "eventType"))
-        return SLSRT_SOURCE_WEBSOCKET;
-    const char *version = str(r, 1, "version");
-    if (version && strcmp(version, "2.0") == 0 && obj(r, ctx, "http")) {
-        const char *domain = str(r, ctx, "domainName");
-        return domain && strstr(domain, ".lambda-url.") ? SLSRT_SOURCE_FUNCTION_URL : SLSRT_SOURCE_APIGW_V2;
-    }
-    return str(r, 1, "httpMethod") ? SLSRT_SOURCE_APIGW_V1 : SLSRT_SOURCE_UNKNOWN;
-}
-
 static int parse(slsrt_http_request *r)
 {
     uint32_t ctx = obj(r, 1, "requestContext"), http = obj(r, ctx, "http");
@@ -297,19 +271,19 @@ static int parse(slsrt_http_request *r)
     return read_body(r);
 }
 
-/* A request over x (the invocation's index, or own when x is NULL: then
- * built from text here). */
-static slsrt_http_request *request(const slsrt__json_index *x, const char *text, size_t len, slsrt_status *status)
+/* A request over doc (the invocation's), or over text (then its own). */
+static slsrt_http_request *request(const slsrt_doc *doc, const char *text, size_t len, slsrt_status *status)
 {
     slsrt_http_request *r = calloc(1, sizeof *r);
     if (!r)
         return *status = SLSRT_ENOMEM, NULL;
-    if (!x && slsrt__json_index_build(&r->own, text, len)) {
+    if (!doc && !(doc = r->own = slsrt_doc_parse(text, len, status))) {
         free(r);
-        return *status = SLSRT_EJSON, NULL;
+        return NULL;
     }
-    r->x = x ? x : &r->own;
-    r->source = detect(r);
+    r->doc = doc;
+    r->x = slsrt__doc_index(doc);
+    r->source = slsrt_doc_event_source(doc);
     *status = r->source < SLSRT_SOURCE_APIGW_V1 || r->source > SLSRT_SOURCE_WEBSOCKET ? SLSRT_EINVAL : parse(r);
     if (*status != SLSRT_OK) {
         slsrt_http_request_free(r);
@@ -349,7 +323,7 @@ void slsrt_http_request_free(slsrt_http_request *r)
         free(r->owned[i]);
     free(r->owned);
     json_decref(r->authorizer);
-    slsrt__json_index_free(&r->own);
+    slsrt_doc_free(r->own);
     free(r->query.items);
     free(r->headers.items);
     free(r->cookies.items);
@@ -367,8 +341,8 @@ slsrt_http_request *slsrt_invocation_http(slsrt_invocation *inv, slsrt_status *s
         return *status = SLSRT_EINVAL, NULL;
     if (inv->http)
         return *status = SLSRT_OK, inv->http;
-    const slsrt__json_index *x = slsrt__invocation_index(inv, status); /* shared with slsrt_invocation_doc */
-    inv->http = x ? request(x, NULL, 0, status) : NULL;
+    const slsrt_doc *doc = slsrt_invocation_doc(inv, status); /* one document of the event for both */
+    inv->http = doc ? request(doc, NULL, 0, status) : NULL;
     if (inv->http)
         inv->http->inv = inv;
     return inv->http;

@@ -4,7 +4,8 @@
  * name finds the last), pointers, the Jansson value of any node, and the
  * answer written from a node, which reads back as the same value.  On
  * hand-picked texts, 3,000 generated documents, every prefix of some,
- * 20,000 mutations and every sample event.
+ * 20,000 mutations and every sample event; and the event source told from
+ * the document as slsrt_event_detect tells it from the tree.
  */
 #include <check.h>
 #include <math.h>
@@ -19,6 +20,7 @@
 #include "core/runtime_internal.h"
 #include "util/json_read.h"
 #include <slsrt/doc.h>
+#include <slsrt/events.h>
 
 /* node holds what v holds. */
 static void same_node(const slsrt_doc *doc, slsrt_doc_node node, const json_t *v)
@@ -103,6 +105,7 @@ static void agree(const char *text, size_t len, const char *what)
     }
     slsrt_doc_node root = slsrt_doc_root(doc);
     same_node(doc, root, want);
+    ck_assert_int_eq(slsrt_doc_event_source(doc), slsrt_event_detect(want)); /* one set of rules, two readers */
     ck_assert_uint_eq(slsrt_doc_next(doc, root), 0);
     ck_assert_ptr_null(slsrt_doc_key(doc, root, NULL));
     ck_assert_uint_eq(slsrt_doc_pointer(doc, root, ""), root);
