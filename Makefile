@@ -61,7 +61,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/un
 INTEG_TESTS := $(filter-out test_posts_api,$(notdir $(basename $(wildcard tests/integration/test_*.c))))
 INTEG_BINS := $(INTEG_TESTS:%=$(BUILD)/tests/integration/%)
 TEST_SUPPORT := tests/support/harness.c
-TEST_SUPPORT_HEADERS := tests/support/harness.h tests/support/json_same.h tests/support/text.h tests/support/json_gen.h
+TEST_SUPPORT_HEADERS := tests/support/harness.h tests/support/json_same.h tests/support/text.h tests/support/json_gen.h tests/support/json_variants.h
 PUBLIC_HEADERS := $(wildcard include/slsrt/*.h)
 
 .PHONY: check-sign check-cdk cdk-pack estate-inputs all lib layer check-arm64 function examples tools tests deps run check test-run check-asan check-tsan check-valgrind gates fuzz soak bench install clean

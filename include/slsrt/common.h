@@ -31,9 +31,9 @@ extern "C" {
 
 /* The version of the headers a program was compiled against. */
 #define SLSRT_VERSION_MAJOR 1
-#define SLSRT_VERSION_MINOR 12
+#define SLSRT_VERSION_MINOR 13
 #define SLSRT_VERSION_PATCH 0
-#define SLSRT_VERSION_STRING "1.12.0"
+#define SLSRT_VERSION_STRING "1.13.0"
 
 enum slsrt_status_code {
     SLSRT_OK = 0,

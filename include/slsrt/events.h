@@ -224,6 +224,79 @@ typedef int (*slsrt_record_fn)(slsrt_invocation *inv, slsrt_event_source source,
  */
 SLSRT_API int slsrt_batch_process(slsrt_invocation *inv, slsrt_response *res, slsrt_record_fn fn, void *user_data);
 
+/* ---- Records read in place ----------------------------------------------- */
+
+/*
+ * The same records and accessors over the event read in place (slsrt/doc.h:
+ * slsrt_invocation_doc), with no Jansson tree: a record is a node of the
+ * document, and each slsrt_doc_X(doc, record, ...) answers exactly what
+ * slsrt_X(record, ...) answers for the same JSON, by the same rules.
+ * Strings are borrowed from the document (decoded, NUL-terminated) and live
+ * as long as it does; record 0 (none) answers NULL, -1 or SLSRT_EINVAL like
+ * a missing field.  Walk the records with slsrt_doc_next:
+ *     for (slsrt_doc_node r = slsrt_doc_record_first(doc); r; r = slsrt_doc_next(doc, r))
+ * Added in 1.13.0.
+ */
+SLSRT_API size_t slsrt_doc_record_count(const slsrt_doc *doc);
+SLSRT_API slsrt_doc_node slsrt_doc_record_first(const slsrt_doc *doc);
+SLSRT_API slsrt_status slsrt_doc_record_check(const slsrt_doc *doc, slsrt_event_source source, slsrt_doc_node record,
+                                              const char **why);
+SLSRT_API const char *slsrt_doc_record_id(const slsrt_doc *doc, slsrt_event_source source, slsrt_doc_node record);
+
+SLSRT_API const char *slsrt_doc_sqs_message_id(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API const char *slsrt_doc_sqs_receipt_handle(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API const char *slsrt_doc_sqs_body(const slsrt_doc *doc, slsrt_doc_node record, size_t *len);
+SLSRT_API const char *slsrt_doc_sqs_source_arn(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API const char *slsrt_doc_sqs_attribute(const slsrt_doc *doc, slsrt_doc_node record, const char *name);
+SLSRT_API const char *slsrt_doc_sqs_message_attribute(const slsrt_doc *doc, slsrt_doc_node record, const char *name);
+SLSRT_API const char *slsrt_doc_sqs_group_id(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API int slsrt_doc_sqs_is_fifo(const slsrt_doc *doc, slsrt_doc_node record);
+/* The body read as an SNS notification: a new document (slsrt_doc_free it)
+ * whose root the slsrt_doc_sns_* accessors take; NULL when it is not one. */
+SLSRT_API slsrt_doc *slsrt_doc_sqs_sns_envelope(const slsrt_doc *doc, slsrt_doc_node record);
+
+SLSRT_API const char *slsrt_doc_sns_message(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API const char *slsrt_doc_sns_subject(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API const char *slsrt_doc_sns_message_id(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API const char *slsrt_doc_sns_topic_arn(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API const char *slsrt_doc_sns_timestamp(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API const char *slsrt_doc_sns_message_attribute(const slsrt_doc *doc, slsrt_doc_node record, const char *name);
+
+SLSRT_API const char *slsrt_doc_ddb_event_name(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API const char *slsrt_doc_ddb_event_id(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API const char *slsrt_doc_ddb_sequence_number(const slsrt_doc *doc, slsrt_doc_node record);
+/* Plain JSON, new reference: the only trees built, one image at a time. */
+SLSRT_API json_t *slsrt_doc_ddb_keys(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API json_t *slsrt_doc_ddb_new_image(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API json_t *slsrt_doc_ddb_old_image(const slsrt_doc *doc, slsrt_doc_node record);
+
+SLSRT_API const char *slsrt_doc_s3_bucket(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API const char *slsrt_doc_s3_event_name(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API const char *slsrt_doc_s3_event_time(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API const char *slsrt_doc_s3_key_raw(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API slsrt_status slsrt_doc_s3_key(const slsrt_doc *doc, slsrt_doc_node record, char *buf, size_t size,
+                                        size_t *len);
+SLSRT_API int64_t slsrt_doc_s3_size(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API const char *slsrt_doc_s3_etag(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API const char *slsrt_doc_s3_version_id(const slsrt_doc *doc, slsrt_doc_node record);
+
+SLSRT_API const char *slsrt_doc_kinesis_partition_key(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API const char *slsrt_doc_kinesis_sequence_number(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API const char *slsrt_doc_kinesis_event_id(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API double slsrt_doc_kinesis_arrival_time(const slsrt_doc *doc, slsrt_doc_node record);
+SLSRT_API slsrt_status slsrt_doc_kinesis_data(const slsrt_doc *doc, slsrt_doc_node record, void *buf, size_t size,
+                                              size_t *len);
+
+typedef int (*slsrt_doc_record_fn)(slsrt_invocation *inv, slsrt_event_source source, const slsrt_doc *doc,
+                                   slsrt_doc_node record, void *user_data);
+/*
+ * slsrt_batch_process over the event read in place: the same answer, logs
+ * and crash handling, with each record handed over as a node of
+ * slsrt_invocation_doc(inv).  No Jansson tree is built for the batch.
+ */
+SLSRT_API int slsrt_batch_process_doc(slsrt_invocation *inv, slsrt_response *res, slsrt_doc_record_fn fn,
+                                      void *user_data);
+
 /* ---- Base64 ---------------------------------------------------------------- */
 
 /*

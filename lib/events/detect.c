@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "event_fields.h"
+#include "probe.h"
 
 static const char *const names[] = {
     "unknown", "sqs", "sns", "eventbridge", "schedule", "dynamodb", "s3", "kinesis", "cloudwatch-logs", "cognito",
@@ -35,27 +35,10 @@ static slsrt_event_source from_record_source(const char *s)
     return SLSRT_SOURCE_UNKNOWN;
 }
 
-/*
- * The rules read an event through a probe, so that one set of them serves
- * the Jansson tree (slsrt_event_detect) and the event read in place
- * (slsrt_doc_event_source, and so the HTTP request).  A value is a json_t
- * pointer or a document node; 0 is none.
- */
-typedef struct probe {
-    uintptr_t (*get)(const struct probe *p, uintptr_t v, const char *key); /* member, or 0 */
-    slsrt_doc_type (*type)(const struct probe *p, uintptr_t v);
-    const char *(*str)(const struct probe *p, uintptr_t v); /* a string's text, or NULL */
-    uintptr_t (*first)(const struct probe *p, uintptr_t array); /* element 0, or 0 */
-    const slsrt_doc *doc;
-} probe;
+typedef slsrt__probe probe;
 
-static const char *str_of(const probe *p, uintptr_t v, const char *key) { return p->str(p, p->get(p, v, key)); }
-
-static uintptr_t obj_of(const probe *p, uintptr_t v, const char *key)
-{
-    uintptr_t m = p->get(p, v, key);
-    return p->type(p, m) == SLSRT_DOC_OBJECT ? m : 0;
-}
+static const char *str_of(const probe *p, uintptr_t v, const char *key) { return slsrt__probe_str(p, v, key); }
+static uintptr_t obj_of(const probe *p, uintptr_t v, const char *key) { return slsrt__probe_obj(p, v, key); }
 
 static int array_at(const probe *p, uintptr_t v, const char *key)
 {
@@ -82,12 +65,12 @@ static slsrt_event_source http_source(const probe *p, uintptr_t event)
     return SLSRT_SOURCE_UNKNOWN;
 }
 
-static slsrt_event_source detect(const probe *p, uintptr_t event)
+slsrt_event_source slsrt__detect(const probe *p, uintptr_t event)
 {
     if (p->type(p, event) != SLSRT_DOC_OBJECT)
         return SLSRT_SOURCE_UNKNOWN;
     if (array_at(p, event, "Records")) {
-        uintptr_t first = p->first(p, p->get(p, event, "Records"));
+        uintptr_t first = p->at(p, p->get(p, event, "Records"), 0, 0);
         const char *s = str_of(p, first, "eventSource");
         return from_record_source(s ? s : str_of(p, first, "EventSource"));
     }
@@ -105,86 +88,59 @@ static slsrt_event_source detect(const probe *p, uintptr_t event)
     return http_source(p, event);
 }
 
-/* ---- the tree ---- */
-
-static uintptr_t tree_get(const probe *p, uintptr_t v, const char *key)
-{
-    (void)p;
-    return (uintptr_t)json_object_get((const json_t *)v, key);
-}
-
-static slsrt_doc_type tree_type(const probe *p, uintptr_t v)
-{
-    (void)p;
-    if (!v)
-        return SLSRT_DOC_NONE;
-    switch (json_typeof((const json_t *)v)) {
-    case JSON_OBJECT: return SLSRT_DOC_OBJECT;
-    case JSON_ARRAY: return SLSRT_DOC_ARRAY;
-    case JSON_STRING: return SLSRT_DOC_STRING;
-    case JSON_INTEGER: return SLSRT_DOC_INTEGER;
-    case JSON_REAL: return SLSRT_DOC_REAL;
-    case JSON_TRUE: return SLSRT_DOC_TRUE;
-    case JSON_FALSE: return SLSRT_DOC_FALSE;
-    default: return SLSRT_DOC_NULL;
-    }
-}
-
-static const char *tree_str(const probe *p, uintptr_t v)
-{
-    (void)p;
-    return json_string_value((const json_t *)v);
-}
-
-static uintptr_t tree_first(const probe *p, uintptr_t a)
-{
-    (void)p;
-    return (uintptr_t)json_array_get((const json_t *)a, 0);
-}
-
 slsrt_event_source slsrt_event_detect(const json_t *event)
 {
-    static const probe tree = {tree_get, tree_type, tree_str, tree_first, NULL};
-    return detect(&tree, (uintptr_t)event);
+    return slsrt__detect(&slsrt__tree_probe, (uintptr_t)event);
 }
-
-/* ---- the document ---- */
-
-static uintptr_t doc_get(const probe *p, uintptr_t v, const char *key)
-{
-    return slsrt_doc_get(p->doc, (slsrt_doc_node)v, key);
-}
-
-static slsrt_doc_type doc_type(const probe *p, uintptr_t v) { return slsrt_doc_type_of(p->doc, (slsrt_doc_node)v); }
-static const char *doc_str(const probe *p, uintptr_t v) { return slsrt_doc_string(p->doc, (slsrt_doc_node)v, NULL); }
-static uintptr_t doc_first(const probe *p, uintptr_t a) { return slsrt_doc_first(p->doc, (slsrt_doc_node)a); }
 
 slsrt_event_source slsrt_doc_event_source(const slsrt_doc *doc)
 {
-    probe in_place = {doc_get, doc_type, doc_str, doc_first, doc};
-    return detect(&in_place, slsrt_doc_root(doc));
+    slsrt__probe in_place = slsrt__doc_probe(doc);
+    return slsrt__detect(&in_place, slsrt_doc_root(doc));
 }
 
-static const json_t *record_array(const json_t *event)
+size_t slsrt__records(const probe *p, uintptr_t event, uintptr_t *array)
 {
-    const json_t *a = json_object_get(event, "Records");
-    if (!json_is_array(a))
-        a = json_object_get(event, "records");
-    return json_is_array(a) ? a : NULL;
+    uintptr_t a = p->get(p, event, "Records");
+    if (p->type(p, a) != SLSRT_DOC_ARRAY)
+        a = p->get(p, event, "records");
+    *array = p->type(p, a) == SLSRT_DOC_ARRAY ? a : 0;
+    return *array ? p->count(p, *array) : p->type(p, event) == SLSRT_DOC_OBJECT;
+}
+
+uintptr_t slsrt__record_at(const probe *p, uintptr_t event, uintptr_t array, size_t i, uintptr_t prev)
+{
+    if (array)
+        return p->at(p, array, i, prev);
+    return i == 0 && p->type(p, event) == SLSRT_DOC_OBJECT ? event : 0;
 }
 
 size_t slsrt_event_record_count(const json_t *event)
 {
-    const json_t *a = record_array(event);
-    return a ? json_array_size(a) : json_is_object(event) ? 1 : 0;
+    uintptr_t a;
+    return slsrt__records(&slsrt__tree_probe, (uintptr_t)event, &a);
 }
 
 const json_t *slsrt_event_record(const json_t *event, size_t index)
 {
-    const json_t *a = record_array(event);
-    if (a)
-        return json_array_get(a, index);
-    return index == 0 && json_is_object(event) ? event : NULL;
+    uintptr_t a;
+    slsrt__records(&slsrt__tree_probe, (uintptr_t)event, &a);
+    return (const json_t *)slsrt__record_at(&slsrt__tree_probe, (uintptr_t)event, a, index, 0);
+}
+
+size_t slsrt_doc_record_count(const slsrt_doc *doc)
+{
+    uintptr_t a;
+    slsrt__probe p = slsrt__doc_probe(doc);
+    return slsrt__records(&p, slsrt_doc_root(doc), &a);
+}
+
+slsrt_doc_node slsrt_doc_record_first(const slsrt_doc *doc)
+{
+    uintptr_t a;
+    slsrt__probe p = slsrt__doc_probe(doc);
+    slsrt__records(&p, slsrt_doc_root(doc), &a);
+    return (slsrt_doc_node)slsrt__record_at(&p, slsrt_doc_root(doc), a, 0, 0);
 }
 
 /* What each source's accessors rely on: "path" of a string (or object with '{'). */
@@ -246,23 +202,23 @@ static const struct need *needs(slsrt_event_source source)
     }
 }
 
-slsrt_status slsrt_record_check(slsrt_event_source source, const json_t *record, const char **why)
+slsrt_status slsrt__record_check(const probe *p, slsrt_event_source source, uintptr_t record, const char **why)
 {
     const char *dummy;
     if (!why)
         why = &dummy;
     *why = NULL;
-    if (!json_is_object(record)) {
+    if (p->type(p, record) != SLSRT_DOC_OBJECT) {
         *why = "the record is not a JSON object";
         return SLSRT_EINVAL;
     }
     for (const struct need *n = needs(source); n && n->a; n++) {
-        const json_t *v = json_object_get(record, n->a);
+        uintptr_t v = p->get(p, record, n->a);
         if (n->b)
-            v = json_object_get(v, n->b);
+            v = p->get(p, v, n->b);
         if (n->c)
-            v = json_object_get(v, n->c);
-        if (n->object ? !json_is_object(v) : !json_is_string(v)) {
+            v = p->get(p, v, n->c);
+        if (p->type(p, v) != (n->object ? SLSRT_DOC_OBJECT : SLSRT_DOC_STRING)) {
             *why = n->why;
             return SLSRT_EINVAL;
         }
@@ -270,18 +226,41 @@ slsrt_status slsrt_record_check(slsrt_event_source source, const json_t *record,
     return SLSRT_OK;
 }
 
-const char *slsrt_record_id(slsrt_event_source source, const json_t *record)
+const char *slsrt__record_id(const probe *p, slsrt_event_source source, uintptr_t record)
 {
     switch (source) {
-    case SLSRT_SOURCE_SQS: return slsrt__str(record, "messageId");
-    case SLSRT_SOURCE_KINESIS: return slsrt__str2(record, "kinesis", "sequenceNumber");
-    case SLSRT_SOURCE_DYNAMODB: return slsrt__str2(record, "dynamodb", "SequenceNumber");
-    case SLSRT_SOURCE_SNS: return slsrt__str2(record, "Sns", "MessageId");
+    case SLSRT_SOURCE_SQS: return str_of(p, record, "messageId");
+    case SLSRT_SOURCE_KINESIS: return str_of(p, p->get(p, record, "kinesis"), "sequenceNumber");
+    case SLSRT_SOURCE_DYNAMODB: return str_of(p, p->get(p, record, "dynamodb"), "SequenceNumber");
+    case SLSRT_SOURCE_SNS: return str_of(p, p->get(p, record, "Sns"), "MessageId");
     case SLSRT_SOURCE_EVENTBRIDGE:
-    case SLSRT_SOURCE_SCHEDULE: return slsrt__str(record, "id");
-    case SLSRT_SOURCE_S3: return json_string_value(json_object_get(slsrt__obj(slsrt__obj(record, "s3"), "object"), "key"));
-    case SLSRT_SOURCE_KINESIS_FIREHOSE: return slsrt__str(record, "recordId");
-    case SLSRT_SOURCE_SES: return slsrt__str2(slsrt__obj(record, "ses"), "mail", "messageId");
+    case SLSRT_SOURCE_SCHEDULE: return str_of(p, record, "id");
+    case SLSRT_SOURCE_S3: return str_of(p, obj_of(p, obj_of(p, record, "s3"), "object"), "key");
+    case SLSRT_SOURCE_KINESIS_FIREHOSE: return str_of(p, record, "recordId");
+    case SLSRT_SOURCE_SES: return str_of(p, p->get(p, obj_of(p, record, "ses"), "mail"), "messageId");
     default: return NULL;
     }
+}
+
+slsrt_status slsrt_record_check(slsrt_event_source source, const json_t *record, const char **why)
+{
+    return slsrt__record_check(&slsrt__tree_probe, source, (uintptr_t)record, why);
+}
+
+const char *slsrt_record_id(slsrt_event_source source, const json_t *record)
+{
+    return slsrt__record_id(&slsrt__tree_probe, source, (uintptr_t)record);
+}
+
+slsrt_status slsrt_doc_record_check(const slsrt_doc *doc, slsrt_event_source source, slsrt_doc_node record,
+                                    const char **why)
+{
+    slsrt__probe p = slsrt__doc_probe(doc);
+    return slsrt__record_check(&p, source, record, why);
+}
+
+const char *slsrt_doc_record_id(const slsrt_doc *doc, slsrt_event_source source, slsrt_doc_node record)
+{
+    slsrt__probe p = slsrt__doc_probe(doc);
+    return slsrt__record_id(&p, source, record);
 }

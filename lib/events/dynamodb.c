@@ -35,6 +35,29 @@ json_t *slsrt_ddb_keys(const json_t *r) { return image(r, "Keys"); }
 json_t *slsrt_ddb_new_image(const json_t *r) { return image(r, "NewImage"); }
 json_t *slsrt_ddb_old_image(const json_t *r) { return image(r, "OldImage"); }
 
+/* Read in place: only the image asked for becomes a tree, then plain JSON. */
+static slsrt_doc_node doc_stream(const slsrt_doc *d, slsrt_doc_node r) { return slsrt__dobj(d, r, "dynamodb"); }
+
+const char *slsrt_doc_ddb_event_name(const slsrt_doc *d, slsrt_doc_node r) { return slsrt__dstr(d, r, "eventName"); }
+const char *slsrt_doc_ddb_event_id(const slsrt_doc *d, slsrt_doc_node r) { return slsrt__dstr(d, r, "eventID"); }
+
+const char *slsrt_doc_ddb_sequence_number(const slsrt_doc *d, slsrt_doc_node r)
+{
+    return slsrt__dstr(d, doc_stream(d, r), "SequenceNumber");
+}
+
+static json_t *doc_image(const slsrt_doc *d, slsrt_doc_node r, const char *name)
+{
+    json_t *item = slsrt_doc_to_json(d, slsrt__dobj(d, doc_stream(d, r), name));
+    json_t *plain = item ? slsrt_ddb_unmarshal_item(item, 0, NULL) : NULL;
+    json_decref(item);
+    return plain;
+}
+
+json_t *slsrt_doc_ddb_keys(const slsrt_doc *d, slsrt_doc_node r) { return doc_image(d, r, "Keys"); }
+json_t *slsrt_doc_ddb_new_image(const slsrt_doc *d, slsrt_doc_node r) { return doc_image(d, r, "NewImage"); }
+json_t *slsrt_doc_ddb_old_image(const slsrt_doc *d, slsrt_doc_node r) { return doc_image(d, r, "OldImage"); }
+
 /* Digits, an optional '-', '.', and exponent: what DynamoDB sends for N. */
 static json_t *number(const char *text, int flags)
 {

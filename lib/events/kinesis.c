@@ -23,3 +23,32 @@ slsrt_status slsrt_kinesis_data(const json_t *r, void *buf, size_t size, size_t 
         return SLSRT_EINVAL;
     return slsrt_base64_decode(json_string_value(data), json_string_length(data), buf, size, len ? len : &dummy);
 }
+
+/* ---- the same, read in place ---- */
+
+static slsrt_doc_node doc_kinesis(const slsrt_doc *d, slsrt_doc_node r) { return slsrt__dobj(d, r, "kinesis"); }
+
+const char *slsrt_doc_kinesis_partition_key(const slsrt_doc *d, slsrt_doc_node r)
+{
+    return slsrt__dstr(d, doc_kinesis(d, r), "partitionKey");
+}
+
+const char *slsrt_doc_kinesis_sequence_number(const slsrt_doc *d, slsrt_doc_node r)
+{
+    return slsrt__dstr(d, doc_kinesis(d, r), "sequenceNumber");
+}
+
+const char *slsrt_doc_kinesis_event_id(const slsrt_doc *d, slsrt_doc_node r) { return slsrt__dstr(d, r, "eventID"); }
+
+double slsrt_doc_kinesis_arrival_time(const slsrt_doc *d, slsrt_doc_node r)
+{
+    double t;
+    return slsrt_doc_real(d, slsrt_doc_get(d, doc_kinesis(d, r), "approximateArrivalTimestamp"), &t) ? -1 : t;
+}
+
+slsrt_status slsrt_doc_kinesis_data(const slsrt_doc *d, slsrt_doc_node r, void *buf, size_t size, size_t *len)
+{
+    size_t n, dummy;
+    const char *data = slsrt_doc_string(d, slsrt_doc_get(d, doc_kinesis(d, r), "data"), &n);
+    return data ? slsrt_base64_decode(data, n, buf, size, len ? len : &dummy) : SLSRT_EINVAL;
+}

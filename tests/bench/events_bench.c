@@ -2,12 +2,13 @@
  * events_bench.c - the cost of typed event access next to its floor, the
  * raw Jansson parse of the same payload.
  *
- *   events_bench raw|typed sqs|ddb N   parse (and read) one batch N times
- *   events_bench rate sqs|ddb          records per second, both ways
+ *   events_bench raw|typed|doc sqs|ddb N   parse (and read) one batch N times
+ *   events_bench rate sqs|ddb              records per second, the three ways
  *
  * Batches: SQS, 10 messages with attributes; DynamoDB Streams, 100 MODIFY
  * records with keys, a 9-attribute new image and an old image.  "typed"
- * reads every field the accessors model, and unmarshals keys and images.
+ * reads every field the accessors model, and unmarshals keys and images;
+ * "doc" reads the same from the batch read in place (slsrt_doc_*).
  */
 #include <slsrt/slsrt.h>
 #include <stdio.h>
@@ -77,8 +78,42 @@ static void ddb_record(const json_t *r)
     json_decref(keys), json_decref(img), json_decref(old);
 }
 
+/* The same reads, on the batch read in place (slsrt/doc.h). */
+static void sqs_node(const slsrt_doc *d, slsrt_doc_node r)
+{
+    size_t len;
+    sink += slsrt_doc_record_check(d, SLSRT_SOURCE_SQS, r, NULL) == SLSRT_OK;
+    sink += strlen(slsrt_doc_sqs_message_id(d, r)) + strlen(slsrt_doc_sqs_receipt_handle(d, r));
+    sink += (size_t)slsrt_doc_sqs_body(d, r, &len) + len;
+    sink += (size_t)slsrt_doc_sqs_attribute(d, r, "ApproximateReceiveCount");
+    sink += (size_t)slsrt_doc_sqs_message_attribute(d, r, "tenant");
+    sink += (size_t)slsrt_doc_sqs_is_fifo(d, r) + (size_t)slsrt_doc_sqs_group_id(d, r);
+}
+
+static void ddb_node(const slsrt_doc *d, slsrt_doc_node r)
+{
+    sink += slsrt_doc_record_check(d, SLSRT_SOURCE_DYNAMODB, r, NULL) == SLSRT_OK;
+    sink += strlen(slsrt_doc_ddb_event_name(d, r)) + strlen(slsrt_doc_ddb_sequence_number(d, r));
+    json_t *keys = slsrt_doc_ddb_keys(d, r), *img = slsrt_doc_ddb_new_image(d, r), *old = slsrt_doc_ddb_old_image(d, r);
+    sink += json_object_size(keys) + json_object_size(img) + json_object_size(old);
+    json_decref(keys), json_decref(img), json_decref(old);
+}
+
+static size_t once_in_place(const char *payload, size_t len)
+{
+    slsrt_doc *doc = slsrt_doc_parse(payload, len, NULL);
+    int sqs = slsrt_doc_event_source(doc) == SLSRT_SOURCE_SQS;
+    size_t n = 0;
+    for (slsrt_doc_node r = slsrt_doc_record_first(doc); r; r = slsrt_doc_next(doc, r), n++)
+        (sqs ? sqs_node : ddb_node)(doc, r);
+    slsrt_doc_free(doc);
+    return n;
+}
+
 static size_t once(const char *payload, size_t len, int typed)
 {
+    if (typed == 2)
+        return once_in_place(payload, len);
     json_t *ev = json_loadb(payload, len, 0, NULL);
     size_t n = slsrt_event_record_count(ev);
     if (typed) {
@@ -110,10 +145,11 @@ int main(int argc, char **argv)
     const char *payload = strcmp(argv[2], "sqs") == 0 ? sqs_batch() : ddb_batch();
     size_t len = strlen(payload);
     if (strcmp(argv[1], "rate") == 0) {
-        printf("%.0f %.0f\n", rate(payload, len, 0), rate(payload, len, 1));
+        printf("%.0f %.0f %.0f\n", rate(payload, len, 0), rate(payload, len, 1), rate(payload, len, 2));
         return 0;
     }
-    int typed = strcmp(argv[1], "typed") == 0, n = argc > 3 ? atoi(argv[3]) : 1;
+    int typed = strcmp(argv[1], "typed") == 0 ? 1 : strcmp(argv[1], "doc") == 0 ? 2 : 0;
+    int n = argc > 3 ? atoi(argv[3]) : 1;
     for (int i = 0; i < n; i++)
         once(payload, len, typed);
     return 0;

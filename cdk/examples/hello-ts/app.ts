@@ -7,7 +7,7 @@ import { SlsrtFunction, SlsrtLayer } from '@slsrt/cdk';
 
 const app = new App();
 const stack = new Stack(app, 'hello-ts');
-const version = process.env.SLSRT_VERSION ?? '1.12.0';
+const version = process.env.SLSRT_VERSION ?? '1.13.0';
 const layer = new SlsrtLayer(stack, 'Slsrt', { version, zips: { arm64: process.env.SLSRT_LAYER_ZIP! } });
 const hello = new SlsrtFunction(stack, 'Hello', {
   code: process.env.SLSRT_CODE!,

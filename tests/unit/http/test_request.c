@@ -14,7 +14,7 @@
 #include <ctype.h>
 
 #include "harness.h"
-#include "text.h"
+#include "json_variants.h"
 #include "events/event_fields.h"
 #include "http/http_internal.h"
 #include "util/json_read.h"
@@ -218,13 +218,6 @@ static int oracle_parse(slsrt_http_request *r, struct oracle_json *o, const json
 
 /* ---- the comparison ------------------------------------------------- */
 
-static unsigned long long rng = 0x2545f4914f6cdd1dull;
-static unsigned rnd(unsigned n)
-{
-    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
-    return (unsigned)(rng >> 11) % n;
-}
-
 static void same_str(const char *a, const char *b, const char *field, const char *what)
 {
     ck_assert_msg(!a == !b && (!a || strcmp(a, b) == 0), "%s: %s: oracle %s, index %s", what, field, a ? a : "(null)",
@@ -298,67 +291,7 @@ static void agree(const char *text, size_t len, const char *what)
     compared++;
 }
 
-/* ---- variants ------------------------------------------------------- */
-
-
-static void put_json(text *t, const json_t *v)
-{
-    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-    puts_(t, s);
-    free(s);
-}
-
-/* What a member's value may become. */
-static void put_other(text *t)
-{
-    static const char *const values[] = {"\"x\"", "1", "null", "true", "false", "{}", "[]", "[\"a\",1,\"b\"]",
-                                         "{\"k\":\"v\"}", "\"%41%2\"", "\"a+b%20c\"", "\"\\u00e9\\\"\"", "\"\"",
-                                         "\"2.0\"", "\"Zm9v\"", "\"@@@\""};
-    puts_(t, values[rnd(sizeof values / sizeof values[0])]);
-}
-
-/* v written out with, now and then, a member dropped, retyped, or
- * repeated under its name (before or after) with another value. */
-static void put_variant(text *t, const json_t *v, int depth)
-{
-    if (json_is_array(v)) {
-        puts_(t, "[");
-        for (size_t i = 0; i < json_array_size(v); i++) {
-            if (i)
-                puts_(t, ",");
-            put_variant(t, json_array_get(v, i), depth + 1);
-        }
-        puts_(t, "]");
-        return;
-    }
-    if (!json_is_object(v)) {
-        put_json(t, v);
-        return;
-    }
-    puts_(t, "{");
-    const char *key;
-    json_t *value;
-    int first = 1;
-    json_object_foreach((json_t *)v, key, value) {
-        unsigned dice = rnd(40);
-        if (dice == 0)
-            continue; /* dropped */
-        json_t *k = json_string(key);
-        for (int twice = 0; twice < (dice == 1 || dice == 2 ? 2 : 1); twice++) {
-            if (!first)
-                puts_(t, ",");
-            first = 0;
-            put_json(t, k);
-            puts_(t, ":");
-            if (dice == 3 || (dice == 1 && twice == 0) || (dice == 2 && twice == 1))
-                put_other(t);
-            else
-                put_variant(t, value, depth + 1);
-        }
-        json_decref(k);
-    }
-    puts_(t, "}");
-}
+/* ---- variants (json_variants.h) ---------------------------------- */
 
 static void agree_with_variants(const char *data, size_t len, const char *what, int variants)
 {
@@ -366,7 +299,7 @@ static void agree_with_variants(const char *data, size_t len, const char *what, 
     json_t *tree = slsrt__json_read(data, len, JSON_DECODE_ANY, NULL);
     for (int i = 0; tree && i < variants; i++) {
         text t = {0};
-        put_variant(&t, tree, 0);
+        put_variant(&t, tree);
         agree(t.data, t.len, what);
         free(t.data);
     }
