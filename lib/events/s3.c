@@ -64,11 +64,12 @@ const char *slsrt_doc_s3_bucket(const slsrt_doc *d, slsrt_doc_node r)
 
 const char *slsrt_doc_s3_event_name(const slsrt_doc *d, slsrt_doc_node r) { return slsrt__dstr(d, r, "eventName"); }
 const char *slsrt_doc_s3_event_time(const slsrt_doc *d, slsrt_doc_node r) { return slsrt__dstr(d, r, "eventTime"); }
+const char *slsrt_doc_s3_etag(const slsrt_doc *d, slsrt_doc_node r) { return slsrt__dstr(d, doc_object(d, r), "eTag"); }
+
 const char *slsrt_doc_s3_key_raw(const slsrt_doc *d, slsrt_doc_node r)
 {
     return slsrt__dstr(d, doc_object(d, r), "key");
 }
-const char *slsrt_doc_s3_etag(const slsrt_doc *d, slsrt_doc_node r) { return slsrt__dstr(d, doc_object(d, r), "eTag"); }
 
 const char *slsrt_doc_s3_version_id(const slsrt_doc *d, slsrt_doc_node r)
 {

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/json_real.h"
 #include "util/random.h"
 
 static int json_format;
@@ -291,8 +292,8 @@ static void put_value(struct line *l, const json_t *v)
         snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         put_str(l, num);
         return;
-    case JSON_REAL:
-        snprintf(num, sizeof num, "%.17g", json_real_value(v));
+    case JSON_REAL: /* as the response writer spells it: 0.1, not 0.10000000000000001 */
+        slsrt__json_real(json_real_value(v), num);
         put_str(l, num);
         return;
     default: {

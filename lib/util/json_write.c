@@ -8,9 +8,9 @@
  * for reals, written in the shortest form that reads back the same.
  */
 #include "json_write.h"
+#include "json_real.h"
 #include "json_scan.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,80 +61,6 @@ static int write_integer(slsrt__buf *b, json_int_t v)
     if (v < 0 && slsrt__buf_append(b, "-", 1))
         return SLSRT_ENOMEM;
     return slsrt__buf_append_u64(b, u);
-}
-
-size_t slsrt__json_real_slow(double d, char tmp[40])
-{
-    /* The shortest text that reads back as the same double (0.1, not 0.10000000000000001). */
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(tmp, 40, "%.*g", prec, d);
-        if (strtod(tmp, NULL) == d)
-            break;
-    }
-    char *e = strchr(tmp, 'e');
-    if (e) { /* as jansson writes it: 1e300, 1e-07 -> 1e-7 */
-        char *digits = e + 1, *from = digits;
-        if (*from == '+')
-            from++;
-        else if (*from == '-')
-            digits = ++from;
-        while (*from == '0' && from[1])
-            from++;
-        memmove(digits, from, strlen(from) + 1);
-    } else if (!strchr(tmp, '.')) {
-        strcat(tmp, ".0"); /* keep it a real when read back */
-    }
-    return strlen(tmp);
-}
-
-/*
- * Most reals in events are short decimals (42.5, 0.25, 5019.356).  When d is
- * m / 10^k exactly as the nearest double, with m < 10^15 and k as small as
- * can be, "m with k decimals" is the one decimal of 15 digits or fewer
- * that reads back as d — the very text the snprintf/strtod search finds —
- * at a few dozen instructions instead of thousands.  (m and 10^k are exact
- * doubles and the division is correctly rounded; below 1e-4 and from 1e15
- * on, %g writes an exponent: those take the search.)
- */
-static size_t short_decimal(double d, char out[40])
-{
-    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
-                                 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
-    double a = d < 0 ? -d : d;
-    if (!(a >= 1e-4 && a < 1e15))
-        return 0;
-    for (int k = 0; k < 19; k++) {
-        double scaled = a * p10[k];
-        if (scaled >= 1e15)
-            return 0;
-        unsigned long long m = (unsigned long long)(scaled + 0.5);
-        if ((double)m / p10[k] != a)
-            continue;
-        char digits[24];
-        int n = 0;
-        do
-            digits[n++] = (char)('0' + m % 10);
-        while ((m /= 10) || n <= k); /* at least k + 1 digits: "0.005" */
-        size_t len = 0;
-        if (d < 0)
-            out[len++] = '-';
-        while (n > k)
-            out[len++] = digits[--n];
-        out[len++] = '.';
-        if (!k)
-            out[len++] = '0'; /* keep it a real when read back */
-        while (n > 0)
-            out[len++] = digits[--n];
-        out[len] = '\0';
-        return len;
-    }
-    return 0;
-}
-
-size_t slsrt__json_real(double d, char out[40])
-{
-    size_t n = short_decimal(d, out);
-    return n ? n : slsrt__json_real_slow(d, out);
 }
 
 static int write_real(slsrt__buf *b, double d)

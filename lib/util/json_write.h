@@ -15,11 +15,6 @@
  */
 int slsrt__json_write(slsrt__buf *b, const json_t *v);
 
-/* A real's text as the writer spells it (fast path first), and as the
- * snprintf/strtod search alone spells it; NUL-terminated, its length. */
-size_t slsrt__json_real(double d, char out[40]);
-size_t slsrt__json_real_slow(double d, char out[40]);
-
 /* Append s[0..n) as a quoted JSON string; at most 6n + 2 bytes. */
 int slsrt__json_write_string(slsrt__buf *b, const char *s, size_t n);
 

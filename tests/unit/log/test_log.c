@@ -119,7 +119,7 @@ static void public_with_fields(void)
 {
     slsrt__log_set_context("req-2", "1-5759e988-bd862e3fe1be46a994272793");
     json_t *fields = json_pack("{s:s, s:i, s:f, s:b, s:[i], s:s, s:s}", "orderId", "o-\"1\"", "items", 3, "ratio",
-                               0.5, "ok", 1, "list", 7, "level", "spoofed", "message", "spoofed");
+                               0.1, "ok", 1, "list", 7, "level", "spoofed", "message", "spoofed");
     slsrt_log_fields(SLSRT_LOG_WARN, fields, "order %d", 42);
     json_decref(fields);
     slsrt_log_info("plain %s", "line");
@@ -140,7 +140,8 @@ START_TEST(public_api_with_fields_and_trace)
     ck_assert_str_eq(json_string_value(json_object_get(j, "traceId")), "1-5759e988-bd862e3fe1be46a994272793");
     ck_assert_str_eq(json_string_value(json_object_get(j, "orderId")), "o-\"1\"");
     ck_assert_int_eq(json_integer_value(json_object_get(j, "items")), 3);
-    ck_assert(json_real_value(json_object_get(j, "ratio")) == 0.5);
+    ck_assert(json_real_value(json_object_get(j, "ratio")) == 0.1);
+    ck_assert_ptr_nonnull(strstr(out, "\"ratio\":0.1,")); /* the shortest text, not 0.10000000000000001 */
     ck_assert(json_is_true(json_object_get(j, "ok")));
     ck_assert_int_eq(json_integer_value(json_array_get(json_object_get(j, "list"), 0)), 7);
     ck_assert_ptr_null(json_object_get(j, "logger")); /* the function's own line */
@@ -148,7 +149,7 @@ START_TEST(public_api_with_fields_and_trace)
 
     configure("Text", NULL);
     out = captured(public_with_fields);
-    ck_assert_ptr_nonnull(strstr(out, "\treq-2\tWARN\torder 42 orderId=o-\"1\" items=3"));
+    ck_assert_ptr_nonnull(strstr(out, "\treq-2\tWARN\torder 42 orderId=o-\"1\" items=3 ratio=0.1 "));
     ck_assert_ptr_nonnull(strstr(out, "traceId=1-5759e988-bd862e3fe1be46a994272793"));
     ck_assert_ptr_nonnull(strstr(out, "\tINFO\tplain line"));
     ck_assert_ptr_null(strstr(out, "not shown"));
