@@ -1,5 +1,6 @@
 /* harness.c - process helpers for the integration tests. */
 #include "harness.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -323,6 +324,18 @@ const char *fixtures_dir(void)
     snprintf(path, sizeof path, "%s", env && *env ? env : "../shared/fixtures");
     struct stat st;
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? path : NULL;
+}
+
+void each_fixture_event(const char *test, void (*fn)(const char *, size_t, const char *, void *), void *arg)
+{
+    const char *fx = fixtures_dir();
+    if (!fx) {
+        printf("%s: fixture events skipped (no ../shared/fixtures)\n", test);
+        return;
+    }
+    char dir[1100];
+    snprintf(dir, sizeof dir, "%s/events", fx);
+    ck_assert_uint_gt(text_each_json(dir, fn, arg), 0);
 }
 
 int start_serve(const char *const *args, int *pid) { return start_local("serve", args, pid); }

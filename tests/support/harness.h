@@ -95,5 +95,8 @@ int run_suite(Suite *s);
 
 /* The folder of public sample data (../shared/fixtures), or NULL when absent. */
 const char *fixtures_dir(void);
+/* fn(text, len, path, arg) on every public sample event (fixtures_dir()/events,
+ * at least one asserted); without the folder, a line that test skipped them. */
+void each_fixture_event(const char *test, void (*fn)(const char *, size_t, const char *, void *), void *arg);
 
 #endif

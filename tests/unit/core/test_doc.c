@@ -249,19 +249,10 @@ static void agree_file(const char *text, size_t len, const char *path, void *unu
     agree(text, len, path);
 }
 
-static size_t check_dir(const char *dir) { return text_each_json(dir, agree_file, NULL); }
-
 START_TEST(sample_events)
 {
-    ck_assert_uint_gt(check_dir("tests/events"), 5);
-    const char *fx = fixtures_dir();
-    if (!fx) {
-        printf("sample_events: fixture events skipped (no ../shared/fixtures)\n");
-        return;
-    }
-    char dir[1100];
-    snprintf(dir, sizeof dir, "%s/events", fx);
-    ck_assert_uint_gt(check_dir(dir), 0);
+    ck_assert_uint_gt(text_each_json("tests/events", agree_file, NULL), 5);
+    each_fixture_event("sample_events", agree_file, NULL);
 }
 END_TEST
 
@@ -276,9 +267,5 @@ int main(void)
     tcase_add_test(tc, nothing_given);
     tcase_add_test(tc, sample_events);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

@@ -203,15 +203,8 @@ END_TEST
 
 START_TEST(sample_events_and_their_variants)
 {
-    const char *fx = fixtures_dir();
-    if (!fx) {
-        printf("sample_events_and_their_variants: skipped (no ../shared/fixtures)\n");
-        return;
-    }
-    char dir[1100];
-    snprintf(dir, sizeof dir, "%s/events", fx);
     int variants = 20;
-    ck_assert_uint_gt(text_each_json(dir, agree_with_variants, &variants), 0);
+    each_fixture_event("sample_events_and_their_variants", agree_with_variants, &variants);
 }
 END_TEST
 

@@ -395,14 +395,8 @@ START_TEST(sample_events)
         closedir(d);
     n += check_dir("tests/events", 20);
     ck_assert_uint_gt(n, 20);
-    const char *fx = fixtures_dir();
-    if (!fx) {
-        printf("sample_events: fixture events skipped (no ../shared/fixtures)\n");
-        return;
-    }
-    char dir[1100];
-    snprintf(dir, sizeof dir, "%s/events", fx);
-    ck_assert_uint_gt(check_dir(dir, 50), 0);
+    int variants = 50;
+    each_fixture_event("sample_events", agree_file, &variants);
 }
 END_TEST
 
@@ -441,9 +435,5 @@ int main(void)
     tcase_add_test(tc, sample_events);
     tcase_add_test(tc, from_a_tree);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "harness.h"
 #include "util/json_alloc.h"
 
 #define CACHED() (slsrt__json_alloc_cached() != (size_t)-1)
@@ -234,9 +235,5 @@ int main(void)
     tcase_add_test(tc, the_budget_holds);
     tcase_add_test(tc, a_thread_gives_back_when_it_exits);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite(s);
 }

@@ -292,19 +292,10 @@ static void agree_file(const char *text, size_t len, const char *path, void *unu
     ck_assert_msg(agree(text, len, path), "%s is not JSON", path);
 }
 
-static size_t check_dir(const char *dir) { return text_each_json(dir, agree_file, NULL); }
-
 START_TEST(sample_events)
 {
-    ck_assert_uint_gt(check_dir("tests/events"), 5);
-    const char *fx = fixtures_dir();
-    if (!fx) {
-        printf("sample_events: fixture events skipped (no ../shared/fixtures)\n");
-        return;
-    }
-    char dir[1100];
-    snprintf(dir, sizeof dir, "%s/events", fx);
-    ck_assert_uint_gt(check_dir(dir), 0);
+    ck_assert_uint_gt(text_each_json("tests/events", agree_file, NULL), 5);
+    each_fixture_event("sample_events", agree_file, NULL);
 }
 END_TEST
 
